@@ -1,0 +1,224 @@
+"""The `eventcoder` command: code stories, evaluate on gold sets, explain a sentence, run the pipeline.
+
+Exit status: 0 success; 1 the batch ran but some inputs were rejected (their reasons are on
+stderr; the good stories' events were written) or an evaluation fell below `--min-root-f1`;
+2 a usage error (missing input, unknown suffix, unwritable output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pipelines import __version__
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: one line on stderr, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"eventcoder: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("eventcoder: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventcoder", description="CAMEO political event coding over spaCy parses.")
+    parser.add_argument("--version", action="version", version=f"eventcoder {__version__}")
+    commands = parser.add_subparsers(title="commands")
+
+    code = commands.add_parser("code", help="code .txt/.jsonl stories (or folders of them) into an event table")
+    code.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    code.add_argument("--out", required=True, type=Path, help="output file: .jsonl, .csv or .parquet")
+    code.add_argument("--n-process", type=int, default=1, help="spaCy worker processes (default 1)")
+    code.add_argument("--batch-size", type=int, default=64, help="documents per spaCy batch")
+    code.add_argument("--no-progress", action="store_true", help="no progress bar")
+    code.set_defaults(handler=_code)
+
+    evaluate = commands.add_parser("evaluate", help="precision/recall/F1 on a gold JSONL file")
+    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("--details", action="store_true", help="list misses and false positives")
+    evaluate.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    evaluate.add_argument("--min-root-f1", type=float, help="exit 1 when root-level F1 is below this")
+    evaluate.set_defaults(handler=_evaluate)
+
+    explain = commands.add_parser("explain", help="show the parse, actors and rules tried for a sentence")
+    explain.add_argument("text")
+    explain.add_argument("--date", type=dt.date.fromisoformat, help="story date YYYY-MM-DD")
+    explain.set_defaults(handler=_explain)
+
+    pipeline = commands.add_parser("pipeline", help="run the Dagster job on data/raw")
+    pipeline_commands = pipeline.add_subparsers(title="pipeline commands")
+    run = pipeline_commands.add_parser("run", help="materialize every story date in data/raw (a backfill)")
+    run.add_argument("--raw", type=Path, default=Path("data/raw"))
+    run.add_argument("--coded", type=Path, default=Path("data/coded"))
+    run.set_defaults(handler=_pipeline_run)
+    return parser
+
+
+# -- code -----------------------------------------------------------------------------------
+
+def _code(args: argparse.Namespace) -> int:
+    from pipelines.lib.stories import InputError, input_files
+
+    if args.out.suffix not in OUTPUT_SUFFIXES:
+        raise UsageError(f"{args.out}: unknown output type '{args.out.suffix}' (expected .jsonl, .csv or .parquet)")
+    _check_writable(args.out)
+    try:
+        files = input_files(args.inputs)
+    except InputError as error:
+        raise UsageError(str(error)) from error
+    started = time.perf_counter()
+    stats, frame = _code_files(files, args)
+    _write_output(frame, args.out)
+    seconds = time.perf_counter() - started
+    print(
+        f"eventcoder: {stats['documents']} documents, {stats['sentences']} sentences, {len(frame)} events, "
+        f"{stats['rejected']} rejected inputs, {seconds:.1f} seconds -> {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_REJECTED if stats["rejected"] else EXIT_OK
+
+
+def _check_writable(out: Path) -> None:
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{out}: output folder {folder} does not exist")
+    import os
+
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{out}: output folder {folder} is not writable")
+
+
+def _code_files(files: list[Path], args: argparse.Namespace):
+    from tqdm import tqdm
+
+    from pipelines.coder.engine import CODER_VERSION, EventCoder
+    from pipelines.lib.event_rows import Versions, event_records, events_frame
+    from pipelines.lib.stories import RawStory, read_stories
+
+    coder = EventCoder()
+    versions = Versions(CODER_VERSION, coder.dictionary_version, coder.model)
+    stats = {"documents": 0, "sentences": 0, "rejected": 0}
+
+    def documents() -> Iterator:
+        for item in read_stories(files, require_date=False):
+            if isinstance(item, RawStory):
+                for warning in item.warnings:
+                    print(f"eventcoder: warning: {item.raw_path}: {warning}", file=sys.stderr)
+                yield item.document
+            else:
+                stats["rejected"] += 1
+                print(f"eventcoder: rejected: {item.message()}", file=sys.stderr)
+
+    records: list[dict] = []
+    bar = tqdm(desc="coding", unit="doc", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
+    with bar:
+        for coded in coder.code_documents(documents(), batch_size=args.batch_size, n_process=args.n_process):
+            records += event_records(coded, versions)
+            stats["documents"] += 1
+            stats["sentences"] += coded.n_sentences
+            bar.update(1)
+            bar.set_postfix(events=len(records), sentences=stats["sentences"], refresh=False)
+    return stats, events_frame(records)
+
+
+def _write_output(frame, out: Path) -> None:
+    """Write atomically: a temporary file renamed into place, so a crash leaves no half file."""
+    temporary = out.with_name(f".{out.name}.tmp")
+    try:
+        if out.suffix == ".parquet":
+            frame.to_parquet(temporary, index=False)
+        elif out.suffix == ".csv":
+            frame.to_csv(temporary, index=False)
+        else:
+            frame.to_json(temporary, orient="records", lines=True, date_format="iso", force_ascii=False)
+        temporary.replace(out)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# -- evaluate -------------------------------------------------------------------------------
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from pipelines.coder.engine import EventCoder
+    from pipelines.coder.evaluation import Predicted, evaluate, read_gold
+    from pipelines.coder.types import Document
+
+    if not args.gold.is_file():
+        raise UsageError(f"{args.gold}: no such gold file")
+    try:
+        items = list(read_gold(args.gold))
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    coder = EventCoder()
+    documents = [Document(doc_id=item.id, text=item.text) for item in items]
+    predictions = [
+        [Predicted(e.source.code, e.target.code, e.event_code, e.rule_id) for e in coded.events]
+        for coded in coder.code_documents(documents)
+    ]
+    result = evaluate(items, predictions)
+    _print_evaluation(args.gold, result, args.details)
+    if args.json:
+        args.json.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+    if args.min_root_f1 is not None and result.scores["root"].f1 < args.min_root_f1:
+        print(f"eventcoder: root F1 {result.scores['root'].f1:.3f} is below the gate {args.min_root_f1:.3f}", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _print_evaluation(gold: Path, result, details: bool) -> None:
+    print(f"gold set: {gold} ({result.n_items} items)")
+    print(f"{'level':<6} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'gold':>5}")
+    for level, score in result.scores.items():
+        print(f"{level:<6} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} {score.true_positives:>5} {score.false_positives:>5} {score.gold_total:>5}")
+    if not details:
+        return
+    for item_result in result.items["full"]:
+        if not item_result.missed and not item_result.false_positives:
+            continue
+        print(f"\n{item_result.item.id}: {item_result.item.text}")
+        for event in item_result.missed:
+            print(f"  missed: {event.source} -> {event.target} {event.code}")
+        for prediction in item_result.false_positives:
+            print(f"  false positive: {prediction.source} -> {prediction.target} {prediction.code} ({prediction.rule_id})")
+
+
+# -- explain and pipeline -------------------------------------------------------------------
+
+def _explain(args: argparse.Namespace) -> int:
+    from pipelines.coder.engine import EventCoder
+
+    print(EventCoder().explain(args.text, story_date=args.date))
+    return EXIT_OK
+
+
+def _pipeline_run(args: argparse.Namespace) -> int:
+    from pipelines.run import run_backfill
+
+    if not args.raw.is_dir():
+        raise UsageError(f"{args.raw}: no such folder")
+    return run_backfill(args.raw, args.coded)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""Finding actors: dictionary phrases matched in a Doc, then resolved through the parse.
+
+Two steps. `ActorFinder.tag(doc)` marks every dictionary phrase (countries, adjectives,
+capitals, seats of power, organisations, agents, context aliases) once per document.
+`DocActors.resolve(token)` then answers "which actors does this noun phrase denote?" by
+reading the phrase's head and its modifiers: "an unidentified North Korean foreign ministry
+spokesman" → PRKGOV, "the two countries' officials" → the last two countries named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from pipelines.coder.actors_data import ActorDictionary, is_case_sensitive
+from pipelines.coder.types import Actor
+
+# Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
+# "foreign ministry spokesman" (compound), "Japan's minister" (poss), "minister of Japan" (prep).
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "appos", "npadvmod"})
+OWNER_PREPS = frozenset({"of", "from", "for"})
+# A country that is the object of these prepositions is where something happened, not who.
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
+PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
+PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A dictionary phrase found in the text."""
+
+    kind: str  # country | adjective | capital | seat | organization | agent | alias | group
+    start: int
+    end: int
+    country: str | None = None
+    agent: str | None = None
+    organization: str | None = None
+    alias: int | None = None  # index into the dictionary's aliases or groups
+
+
+def pluralize(word: str) -> str:
+    """English plural of the last word of an agent noun, for surface matching."""
+    if word.endswith("man"):
+        return word[:-3] + "men"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+class ActorFinder:
+    """Compiled matchers for one actor dictionary; build once, tag many documents."""
+
+    def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
+        self.dictionary = dictionary
+        self._labels: dict[str, Mention] = {}
+        self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._agent_words: dict[str, str] = {}
+        self._add_countries(nlp)
+        self._add_organizations(nlp)
+        self._add_agents(nlp)
+        self._add_context(nlp)
+
+    def _add(self, nlp: Language, label: str, mention: Mention, phrases: Iterable[str], exact: bool = False) -> None:
+        self._labels[label] = mention
+        for phrase in phrases:
+            matcher = self._exact if exact or is_case_sensitive(phrase) else self._lower
+            matcher.add(label, [nlp.make_doc(phrase)])
+
+    def _add_countries(self, nlp: Language) -> None:
+        for entry in self.dictionary.countries:
+            self._add(nlp, f"country:{entry.code}", Mention("country", 0, 0, country=entry.code), entry.names)
+            self._add(nlp, f"adjective:{entry.code}", Mention("adjective", 0, 0, country=entry.code), entry.adjectives)
+            self._add(nlp, f"capital:{entry.code}", Mention("capital", 0, 0, country=entry.code), entry.capitals)
+            for phrase, agent in entry.seats:
+                label = f"seat:{entry.code}:{agent}"
+                self._add(nlp, label, Mention("seat", 0, 0, country=entry.code, agent=agent), [phrase])
+
+    def _add_organizations(self, nlp: Language) -> None:
+        for entry in self.dictionary.organizations:
+            mention = Mention("organization", 0, 0, organization=entry.code)
+            self._add(nlp, f"organization:{entry.code}", mention, entry.names)
+
+    def _add_agents(self, nlp: Language) -> None:
+        for entry in self.dictionary.agents:
+            multiword = []
+            for noun in entry.nouns:
+                words = noun.lower().split()
+                if len(words) == 1:
+                    self._agent_words.setdefault(words[0], entry.code)
+                    self._agent_words.setdefault(pluralize(words[0]), entry.code)
+                else:
+                    multiword += [noun, " ".join(words[:-1] + [pluralize(words[-1])])]
+            if multiword:
+                self._add(nlp, f"agent:{entry.code}", Mention("agent", 0, 0, agent=entry.code), multiword)
+
+    def _add_context(self, nlp: Language) -> None:
+        for number, alias in enumerate(self.dictionary.aliases):
+            mention = Mention("alias", 0, 0, country=alias.refers_to, alias=number)
+            self._add(nlp, f"alias:{number}", mention, [alias.text], exact=True)
+        for number, group in enumerate(self.dictionary.groups):
+            self._add(nlp, f"group:{number}", Mention("group", 0, 0, alias=number), [group.text])
+
+    def tag(self, doc: Doc) -> DocActors:
+        """All dictionary phrases in the document, longest match first."""
+        strings = doc.vocab.strings
+        found = [
+            (start, end, self._labels[strings[match_id]])
+            for matcher in (self._lower, self._exact)
+            for match_id, start, end in matcher(doc)
+        ]
+        found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+        by_token: dict[int, Mention] = {}
+        for start, end, template in found:
+            if any(i in by_token for i in range(start, end)):
+                continue
+            mention = Mention(
+                template.kind, start, end, template.country, template.agent, template.organization, template.alias
+            )
+            for i in range(start, end):
+                by_token[i] = mention
+        return DocActors(doc, self, by_token)
+
+    def agent_word(self, token: Token) -> str | None:
+        """The agent code of a single-word agent noun ("police", "rebels"), if any."""
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return self._agent_words.get(token.lower_) or self._agent_words.get(token.lemma_.lower())
+
+
+class DocActors:
+    """The actor phrases of one document and the resolution of noun phrases to actors."""
+
+    def __init__(self, doc: Doc, finder: ActorFinder, by_token: dict[int, Mention]) -> None:
+        self.doc = doc
+        self.finder = finder
+        self.by_token = by_token
+        self._named = self._named_countries()
+
+    def mentions(self) -> list[Mention]:
+        """Each mention once, in text order."""
+        unique = {(m.start, m.end): m for m in self.by_token.values()}
+        return [unique[key] for key in sorted(unique)]
+
+    def is_place(self, token: Token) -> bool:
+        """True when the token sits in a locative phrase: "talks in Cairo, Egypt"."""
+        current = token
+        for _ in range(6):
+            if current.dep_ == "pobj" and current.head.lower_ in LOCATIVE_PREPS:
+                return True
+            if current.dep_ not in PLACE_CHAIN_DEPS or current.head is current:
+                return False
+            current = current.head
+        return False
+
+    def _named_countries(self) -> list[tuple[int, str]]:
+        """(token index, country) of every country named as a possible actor, in order."""
+        named = []
+        for mention in self.mentions():
+            if mention.country and mention.kind in ("country", "adjective", "capital", "seat"):
+                if not self.is_place(self.doc[mention.end - 1]):
+                    named.append((mention.start, mention.country))
+        return named
+
+    def countries_before(self, index: int) -> list[str]:
+        """Distinct countries named before a token, most recent first."""
+        recent: list[str] = []
+        for position, country in reversed(self._named):
+            if position < index and country not in recent:
+                recent.append(country)
+        return recent
+
+    def resolve(self, token: Token | None) -> list[Actor]:
+        """The actors a noun phrase denotes, one per coordinated member: "Brazil and Argentina"."""
+        if token is None:
+            return []
+        actors: dict[str, Actor] = {}
+        for member in (token, *token.conjuncts):
+            for actor in self._resolve_one(member):
+                actors.setdefault(actor.code, actor)
+        return list(actors.values())
+
+    def _resolve_one(self, token: Token) -> list[Actor]:
+        if token.lower_ in PRONOUNS:
+            return []
+        mention = self.by_token.get(token.i)
+        if mention is not None and mention.kind != "agent":
+            own = self._mention_actors(token, mention)
+            if own:
+                return own
+        agent = self._agent_at(token)
+        found = self._search_modifiers(token)
+        agent = agent or found.agent
+        if not found.countries and not found.organizations:
+            return []
+        tokens = sorted({token.i, *found.tokens})
+        text = self.doc[tokens[0] : tokens[-1] + 1].text
+        reason = f"head '{token.text}'" + (f", agent {agent}" if agent else "") + f"; {found.reason}"
+        actors = [self._actor(country, None, agent, text, tokens, token.i, reason) for country in found.countries]
+        actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
+        return actors
+
+    def _mention_actors(self, token: Token, mention: Mention) -> list[Actor]:
+        """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""
+        text = self.doc[mention.start : mention.end].text
+        span = list(range(mention.start, mention.end))
+        if mention.kind == "organization":
+            return [self._actor(None, mention.organization, None, text, span, token.i, f"organisation '{text}'")]
+        if mention.kind in ("country", "capital", "seat"):
+            found = self._search_modifiers(token)
+            agent = mention.agent or found.agent
+            reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
+            return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
+        if mention.kind == "adjective" and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "amod":
+            return [self._actor(mention.country, None, None, text, span, token.i, f"people of '{text}'")]
+        if mention.kind in ("alias", "group"):
+            countries = self._context_countries(mention)
+            reason = f"'{text}' refers back to {', '.join(countries) or 'nothing named earlier'}"
+            return [self._actor(country, None, None, text, span, token.i, reason) for country in countries]
+        return []
+
+    def _context_countries(self, mention: Mention) -> list[str]:
+        """Countries a context phrase refers to, given what the document named before it."""
+        earlier = self.countries_before(mention.start)
+        if mention.kind == "alias":
+            alias = self.finder.dictionary.aliases[mention.alias]
+            return [alias.refers_to] if set(alias.requires_any) & set(earlier) else []
+        group = self.finder.dictionary.groups[mention.alias]
+        if group.refers_to:
+            return list(group.refers_to)
+        return sorted(earlier[:2]) if len(earlier) >= 2 else []
+
+    def _agent_at(self, token: Token) -> str | None:
+        mention = self.by_token.get(token.i)
+        if mention is not None and mention.kind == "agent":
+            return mention.agent
+        return self.finder.agent_word(token)
+
+    def _search_modifiers(self, head: Token, max_depth: int = 3) -> _Found:
+        """Breadth-first through the head's modifiers for countries, organisations and an agent."""
+        found = _Found()
+        frontier = [(child, 1) for child in _modifiers(head)]
+        while frontier:
+            token, depth = frontier.pop(0)
+            if self._collect(token, found):
+                continue
+            if depth < max_depth:
+                frontier += [(child, depth + 1) for child in _modifiers(token)]
+        return found
+
+    def _collect(self, token: Token, found: _Found) -> bool:
+        """Record what a modifier token contributes; True when it named an actor (stop there)."""
+        mention = self.by_token.get(token.i)
+        if mention is not None and mention.kind == "agent":
+            found.agent = found.agent or mention.agent
+            found.tokens.add(token.i)
+            return False
+        if mention is not None:
+            actors = self._mention_actors(token, mention) or (
+                [self._actor(mention.country, None, mention.agent, "", [], token.i, "")] if mention.country else []
+            )
+            for actor in actors:
+                if actor.country and actor.country not in found.countries and not actor.code.startswith(("IGO", "NGO")):
+                    found.countries.append(actor.country)
+                elif actor.code.startswith(("IGO", "NGO")) and actor.code not in found.organizations:
+                    found.organizations.append(actor.code)
+                found.agent = found.agent or actor.agent
+            found.tokens.update(range(mention.start, mention.end))
+            found.reasons.append(f"{mention.kind} '{self.doc[mention.start:mention.end].text}'")
+            return bool(actors)
+        agent = self.finder.agent_word(token)
+        if agent:
+            found.agent = found.agent or agent
+            found.tokens.add(token.i)
+        return False
+
+    def _actor(
+        self, country: str | None, organization: str | None, agent: str | None,
+        text: str, tokens: Iterable[int], head: int, reason: str,
+    ) -> Actor:
+        indices = sorted(tokens) or [head]
+        code = (organization or country or "") + (agent or "" if not organization else "")
+        return Actor(
+            code=code, country=country, agent=agent if not organization else None, text=text,
+            start=indices[0], end=indices[-1] + 1, head=head, reason=reason,
+        )
+
+
+class _Found:
+    """Accumulator for a modifier search."""
+
+    def __init__(self) -> None:
+        self.countries: list[str] = []
+        self.organizations: list[str] = []
+        self.agent: str | None = None
+        self.tokens: set[int] = set()
+        self.reasons: list[str] = []
+
+    @property
+    def reason(self) -> str:
+        return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
+
+
+def _modifiers(token: Token) -> Iterator[Token]:
+    """Children that modify a noun phrase, with `of/from/for` objects seen through the preposition."""
+    for child in token.children:
+        if child.dep_ in MODIFIER_DEPS:
+            yield child
+        elif child.dep_ == "prep" and child.lower_ in OWNER_PREPS:
+            yield from (grandchild for grandchild in child.children if grandchild.dep_ == "pobj")

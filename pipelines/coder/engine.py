@@ -1,0 +1,280 @@
+"""The EventCoder: streams documents through spaCy and applies the event rules to each sentence.
+
+For every token whose lemma triggers rules, the rules are tried most specific first; the first
+rule whose conditions hold, whose mood allows coding, and whose slots yield both a source and
+a target actor produces the events (one per source × target pair). Every decision is recorded
+in a trace that `explain` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from pipelines.coder import mood as moods
+from pipelines.coder.actors import ActorFinder, DocActors
+from pipelines.coder.actors_data import ActorDictionary, load_actor_dictionary
+from pipelines.coder.dates import resolve_event_date
+from pipelines.coder.rules import Rule, RuleSet, load_rules
+from pipelines.coder.slots import about_scope, slot_tokens
+from pipelines.coder.syntax import children, direct_object
+from pipelines.coder.text import clean_text
+from pipelines.coder.types import Actor, CodedDocument, Document, Event
+
+CODER_VERSION = "0.3.0"
+TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
+
+
+@dataclass
+class Trace:
+    """What the coder tried in one sentence, for `eventcoder explain`."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """The result of trying one rule on one trigger."""
+
+    rule: Rule
+    code: str | None
+    sources: tuple[Actor, ...] = ()
+    targets: tuple[Actor, ...] = ()
+    pairs: tuple[tuple[Actor, Actor], ...] = ()
+    mood: str = moods.FACTUAL
+    reason: str = ""
+
+
+class EventCoder:
+    """Codes CAMEO events in documents. Build once; reuse for many documents."""
+
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        rules: RuleSet | None = None,
+        actors: ActorDictionary | None = None,
+    ) -> None:
+        from pipelines.coder.nlp import load_nlp
+
+        self.nlp = nlp or load_nlp()
+        self.rules = rules or load_rules()
+        self.actor_dictionary = actors or load_actor_dictionary()
+        self.finder = ActorFinder(self.nlp, self.actor_dictionary)
+
+    @cached_property
+    def dictionary_version(self) -> str:
+        """One hash over the rules and the actor dictionaries: changes whenever either does."""
+        from pipelines.coder.versions import combine
+
+        return combine(self.rules.version, self.actor_dictionary.version)
+
+    @cached_property
+    def model(self) -> str:
+        from pipelines.coder.nlp import model_label
+
+        return model_label(self.nlp)
+
+    def parse(self, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[tuple[Doc, Document]]:
+        """Parse documents with spaCy, streaming; yields (Doc, Document) pairs in input order."""
+        pairs = ((clean_text(document.text), document) for document in documents)
+        yield from self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+
+    def code_documents(self, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[CodedDocument]:
+        """Parse and code documents, streaming."""
+        for doc, document in self.parse(documents, batch_size=batch_size, n_process=n_process):
+            yield self.code_parsed(doc, document)
+
+    def code_parsed(self, doc: Doc, document: Document, trace: Trace | None = None) -> CodedDocument:
+        """Code one already-parsed document."""
+        doc_actors = self.finder.tag(doc)
+        events: list[Event] = []
+        sentences = list(doc.sents)
+        for index, sentence in enumerate(sentences):
+            events.extend(self._code_sentence(sentence, index, doc_actors, document, trace))
+        return CodedDocument(document=document, events=tuple(events), n_sentences=len(sentences), n_tokens=len(doc))
+
+    def code_text(self, text: str, story_date: dt.date | None = None, doc_id: str = "text") -> list[Event]:
+        """Code a single text; convenient in tests and notebooks."""
+        document = Document(doc_id=doc_id, text=text, story_date=story_date)
+        return list(next(self.code_documents([document])).events)
+
+    # -- one sentence ---------------------------------------------------------------------
+
+    def _code_sentence(
+        self, sentence: Span, index: int, doc_actors: DocActors, document: Document, trace: Trace | None
+    ) -> list[Event]:
+        if moods.question(sentence):
+            if trace:
+                trace.add(f"sentence {index}: a question, nothing coded")
+            return []
+        events: dict[tuple[str, str, str], Event] = {}
+        for token in sentence:
+            pos = TRIGGER_POS.get(token.pos_)
+            candidates = self.rules.candidates(pos, token.lemma_.lower()) if pos else ()
+            for rule in candidates:
+                outcome = self._try_rule(rule, token, doc_actors)
+                if trace:
+                    trace.add(_describe(token, outcome))
+                if outcome.code is None:
+                    continue
+                for source, target in outcome.pairs:
+                    event = self._event(document, sentence, index, token, outcome, source, target)
+                    events.setdefault((source.code, target.code, event.event_code), event)
+                break
+        return list(events.values())
+
+    def _try_rule(self, rule: Rule, trigger: Token, doc_actors: DocActors) -> RuleOutcome:
+        failed = self._unmet_condition(rule, trigger)
+        if failed:
+            return RuleOutcome(rule, None, reason=failed)
+        mood = moods.mood_of(trigger, self.rules, is_modal_rule=trigger.dep_ == "aux")
+        code = self._code_for_mood(rule, mood)
+        if code is None:
+            return RuleOutcome(rule, None, reason=f"not coded: {mood.reason}")
+        sources = self._fill(rule.source, trigger, doc_actors)
+        targets = self._fill(rule.target, trigger, doc_actors)
+        pairs = _pairs(rule, sources, targets, self._fill(("between",), trigger, doc_actors))
+        if not pairs:
+            missing = "source" if not sources else "target"
+            return RuleOutcome(rule, None, sources, targets, reason=f"no {missing} actor")
+        return RuleOutcome(rule, code, sources, targets, pairs, mood.kind, reason=mood.reason)
+
+    def _code_for_mood(self, rule: Rule, mood: moods.Mood) -> str | None:
+        if mood.kind == moods.FACTUAL:
+            return rule.code
+        if mood.kind == moods.INTENT:
+            return rule.intent
+        if mood.kind == "negated":
+            return rule.negated
+        return None
+
+    def _unmet_condition(self, rule: Rule, trigger: Token) -> str | None:
+        """The first condition of the rule that the trigger's parse does not meet."""
+        if rule.particle and not any(c.lower_ == rule.particle for c in children(trigger, "prt", "advmod", "prep")):
+            return f"needs particle '{rule.particle}'"
+        if rule.prep and not any(c.lower_ == rule.prep for c in children(trigger, "prep", "agent", "dative")):
+            return f"needs preposition '{rule.prep}'"
+        obj = direct_object(trigger) if rule.pos == "verb" else None
+        if rule.object is not None and (obj is None or obj.lemma_.lower() not in rule.object):
+            return "object not in the rule's list"
+        if rule.about is not None and not any(t.lemma_.lower() in rule.about for t in about_scope(trigger)):
+            return "not about the rule's topic"
+        if rule.xcomp is not None and not any(c.lemma_.lower() in rule.xcomp for c in children(trigger, "xcomp")):
+            return "no complement verb from the rule's list"
+        return None
+
+    def _fill(self, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors) -> tuple[Actor, ...]:
+        """Actors of the first slot that yields any."""
+        for slot in slots:
+            actors = [actor for token in slot_tokens(slot, trigger, self.rules) for actor in _resolve_all(doc_actors, token, slot)]
+            if actors:
+                return tuple(actors)
+        return ()
+
+    def _event(
+        self, document: Document, sentence: Span, index: int, trigger: Token,
+        outcome: RuleOutcome, source: Actor, target: Actor,
+    ) -> Event:
+        date = resolve_event_date(trigger, document.story_date)
+        return Event(
+            doc_id=document.doc_id,
+            sentence_index=index,
+            sentence_text=sentence.text.strip(),
+            source=source,
+            target=target,
+            event_code=outcome.code or "",
+            rule_id=outcome.rule.id,
+            verb_text=_verb_text(trigger),
+            trigger_index=trigger.i,
+            story_date=document.story_date,
+            event_date=date.date,
+            event_date_text=date.text,
+            date_precision=date.precision,
+            mood=outcome.mood,
+            notes=(outcome.reason,),
+        )
+
+    # -- explanation ----------------------------------------------------------------------
+
+    def explain(self, text: str, story_date: dt.date | None = None) -> str:
+        """A readable account of the parse, the actors and every rule tried."""
+        doc = self.nlp(clean_text(text))
+        trace = Trace()
+        document = Document(doc_id="explain", text=text, story_date=story_date)
+        coded = self.code_parsed(doc, document, trace)
+        doc_actors = self.finder.tag(doc)
+        lines = ["PARSE", *(_token_line(token) for token in doc if not token.is_space)]
+        lines += ["", "ACTOR PHRASES"]
+        lines += [f"  {doc[m.start:m.end].text!r}: {m.kind} {m.country or m.organization or ''}{m.agent or ''}" for m in doc_actors.mentions()]
+        lines += ["", "RULES TRIED", *(f"  {line}" for line in trace.lines)]
+        lines += ["", "EVENTS"]
+        lines += [
+            f"  {e.source.code} -> {e.target.code}  {e.event_code}  rule={e.rule_id}  verb={e.verb_text!r}"
+            f"  source={e.source.text!r} ({e.source.reason})  target={e.target.text!r} ({e.target.reason})"
+            for e in coded.events
+        ] or ["  (none)"]
+        return "\n".join(lines)
+
+
+def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:
+    """Resolve a slot token, but never to a place: "talks in Cairo" has no Egyptian actor."""
+    if slot != "between" and doc_actors.is_place(token):
+        return []
+    if slot == "between":
+        found = doc_actors.resolve(token)
+        # "between representatives of the South and Japan": members may hang below the head.
+        for member in token.subtree:
+            if member is not token and member.dep_ == "conj":
+                found += [a for a in doc_actors.resolve(member) if a.code not in {f.code for f in found}]
+        return found
+    return doc_actors.resolve(token)
+
+
+def _pairs(
+    rule: Rule, sources: tuple[Actor, ...], targets: tuple[Actor, ...], between: tuple[Actor, ...]
+) -> tuple[tuple[Actor, Actor], ...]:
+    """Source × target pairs; symmetric rules also pair the members of a plural subject."""
+    pairs = [(s, t) for s in sources for t in targets]
+    if rule.symmetric and not pairs:
+        members = sources if len(sources) >= 2 else between
+        pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+    return tuple((s, t) for s, t in pairs if _distinct(s, t))
+
+
+def _distinct(source: Actor, target: Actor) -> bool:
+    """Two different actors: different codes, and not the same words."""
+    return source.code != target.code and source.head != target.head
+
+
+def _verb_text(trigger: Token) -> str:
+    """The trigger with its particle and auxiliaries: "has been lashing out"."""
+    parts = [c for c in trigger.children if c.dep_ in ("aux", "auxpass", "neg", "prt")] + [trigger]
+    return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
+
+
+def _describe(token: Token, outcome: RuleOutcome) -> str:
+    status = f"fired {outcome.code}" if outcome.code else "did not fire"
+    return f"'{token.text}' (lemma {token.lemma_}): rule {outcome.rule.id} {status}: {outcome.reason}"
+
+
+def _token_line(token: Token) -> str:
+    return f"  {token.i:>3} {token.text:<16} {token.lemma_:<14} {token.pos_:<6} {token.dep_:<10} head={token.head.i} {token.head.text}"
+
+
+def with_event_ids(events: Iterable[Event]) -> Iterator[tuple[str, Event]]:
+    """Stable event ids: a hash of where the event is and what it is."""
+    for event in events:
+        key = f"{event.doc_id}|{event.sentence_index}|{event.trigger_index}|{event.source.code}|{event.target.code}|{event.event_code}"
+        yield hashlib.sha256(key.encode()).hexdigest()[:20], event
+
+
+__all__ = ["CODER_VERSION", "EventCoder", "Trace", "with_event_ids"]

@@ -1,0 +1,144 @@
+"""Mood and polarity of a trigger: did the event happen, is it announced, or is it not an event?
+
+CAMEO codes what actors did or said they will do. Announced or intended actions become 03x
+(the rule's `intent` code); negated, conditional, hypothetical, questioned and failed actions
+are not events. The word lists come from the rule files (`intent_verbs`, `negative_verbs`,
+`irrealis_verbs`, `speech_verbs`), so researchers can see and change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from pipelines.coder.rules import RuleSet
+from pipelines.coder.syntax import aux_words, governing_verb, governors, negated
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can", "ca"})
+CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+FUTURE_NOUN_MODIFIERS = frozenset({"future", "upcoming", "planned", "proposed", "scheduled", "next"})
+HYPOTHETICAL_NOUN_MODIFIERS = frozenset({"possible", "potential", "hypothetical", "eventual"})
+
+FACTUAL = "factual"
+INTENT = "intent"
+
+
+@dataclass(frozen=True)
+class Mood:
+    """The verdict on a trigger: `factual`, `intent`, or `blocked` with the reason."""
+
+    kind: str  # factual | intent | blocked | negated
+    reason: str
+
+    @property
+    def codable(self) -> bool:
+        return self.kind in (FACTUAL, INTENT)
+
+
+def question(sentence: Span) -> bool:
+    """A sentence asked, not stated."""
+    return sentence.text.rstrip(" \"'”’)\n").endswith("?")
+
+
+def mood_of(trigger: Token, rules: RuleSet, is_modal_rule: bool = False) -> Mood:
+    """Decide the mood of a trigger token from its clause and the clauses governing it."""
+    clause = _clause_of(trigger)
+    if clause is None:
+        return _noun_without_verb(trigger)
+    for check in (_conditional, _negated, _noun_modifiers, _control, _auxiliaries):
+        verdict = check(trigger, clause, rules, is_modal_rule)
+        if verdict is not None:
+            return verdict
+    return Mood(FACTUAL, "stated as fact")
+
+
+def _clause_of(trigger: Token) -> Token | None:
+    """The verb whose mood applies: the trigger itself, the verb of a modal, or a noun's light verb."""
+    if trigger.pos_ in ("VERB", "AUX"):
+        return trigger.head if trigger.dep_ == "aux" else trigger
+    return governing_verb(trigger)
+
+
+def _noun_without_verb(noun: Token) -> Mood:
+    if negated(noun):
+        return Mood("negated", f"'no' before '{noun.text}'")
+    modifiers = {child.lower_ for child in noun.children if child.dep_ in ("amod", "compound")}
+    if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:
+        return Mood("blocked", f"hypothetical '{noun.text}'")
+    if _under_condition(noun):
+        return Mood("blocked", "inside an if/whether/unless clause")
+    if modifiers & FUTURE_NOUN_MODIFIERS:
+        return Mood(INTENT, f"'{noun.text}' is planned")
+    return Mood(FACTUAL, "nominal event")
+
+
+def _under_condition(token: Token) -> bool:
+    chain = [token, *governors(token)]
+    return any(child.dep_ == "mark" and child.lower_ in CONDITION_MARKS for node in chain for child in node.children)
+
+
+def _conditional(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+    if _under_condition(trigger):
+        return Mood("blocked", "inside an if/whether/unless clause")
+    return None
+
+
+def _negated(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+    # "Iran must not enrich uranium" is still a demand: a modal rule keeps its polarity.
+    if modal:
+        return None
+    if negated(clause) or (trigger is not clause and negated(trigger)):
+        return Mood("negated", f"negated ('not' on '{clause.text}')")
+    return None
+
+
+def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+    if trigger is clause or trigger.pos_ not in ("NOUN", "PROPN"):
+        return None
+    modifiers = {child.lower_ for child in trigger.children if child.dep_ in ("amod", "compound")}
+    if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:
+        return Mood("blocked", f"hypothetical '{trigger.text}'")
+    return None
+
+
+def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+    """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
+    current = clause
+    while current.dep_ in ("xcomp", "ccomp") and current.head is not current:
+        governor = current.head
+        lemma = governor.lemma_.lower()
+        if current.dep_ == "xcomp" and lemma in rules.word_class("negative_verbs"):
+            return Mood("blocked", f"refused or failed ('{governor.text}')")
+        if current.dep_ == "xcomp" and lemma in rules.word_class("irrealis_verbs"):
+            return Mood("blocked", f"wished or requested, not done ('{governor.text}')")
+        if current.dep_ == "xcomp" and lemma in rules.word_class("intent_verbs"):
+            return Mood(INTENT, f"intended ('{governor.text}')")
+        if current.dep_ == "ccomp":
+            break
+        current = governor
+    return None
+
+
+def _auxiliaries(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+    aux = aux_words(clause)
+    if modal:
+        return None
+    if aux & FUTURE_AUX or _going_to(clause):
+        return Mood(INTENT, "future tense")
+    if "would" in aux and _reported(clause, rules):
+        return Mood(INTENT, "'would' in reported speech")
+    hypothetical = aux & HYPOTHETICAL_AUX
+    if hypothetical:
+        return Mood("blocked", f"modal '{sorted(hypothetical)[0]}'")
+    return None
+
+
+def _going_to(clause: Token) -> bool:
+    head = clause.head
+    return clause.dep_ == "xcomp" and head.lemma_ == "go" and any(c.lower_ in ("is", "are", "was", "were", "'s", "'re") for c in head.children)
+
+
+def _reported(clause: Token, rules: RuleSet) -> bool:
+    return clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules.word_class("speech_verbs")

@@ -1,0 +1,227 @@
+"""Event rules as data: the rule format, its validation, and the lemma index the coder uses.
+
+The format is documented in `data/rules/FORMAT.md`. A rule says: this lemma (a verb or a noun),
+under these conditions, is this CAMEO code; the source and target actors are found in these
+syntactic slots, tried in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.coder.errors import DictionaryError
+from pipelines.coder.yaml_lines import check_keys, line_of, load_yaml
+
+RULES_DIR = Path(__file__).parent / "data" / "rules"
+
+SIMPLE_SLOTS = frozenset(
+    {"subject", "speaker", "dobj", "iobj", "poss", "object_poss", "between", "ccomp_subject", "xcomp_object"}
+)
+PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_prep")
+PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
+CODE_PATTERN = re.compile(r"^\d{3,4}$")
+RULE_KEYS = {
+    "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp",
+    "source", "target", "intent", "negated", "symmetric", "note",
+}
+# Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
+# the rules, so a researcher can see and change them, but every rule file set must define them.
+ENGINE_CLASSES = ("light_verbs", "speech_verbs", "intent_verbs", "negative_verbs", "irrealis_verbs")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One event rule. Conditions left as None are not checked."""
+
+    id: str
+    code: str
+    pos: str  # "verb" or "noun"
+    lemmas: frozenset[str]
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    particle: str | None = None
+    prep: str | None = None
+    object: frozenset[str] | None = None
+    about: frozenset[str] | None = None
+    xcomp: frozenset[str] | None = None
+    intent: str | None = None
+    negated: str | None = None
+    symmetric: bool = False
+    note: str | None = None
+    file: str = ""
+    line: int | None = None
+
+    @property
+    def specificity(self) -> int:
+        """More conditions first: "reject + offer to meet" is tried before plain "reject"."""
+        conditions = (self.particle, self.prep, self.object, self.about, self.xcomp)
+        return sum(condition is not None for condition in conditions)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All rules, the word classes, and an index from (pos, lemma) to candidate rules."""
+
+    rules: tuple[Rule, ...]
+    classes: Mapping[str, frozenset[str]]
+    version: str
+    files: tuple[str, ...]
+    index: Mapping[tuple[str, str], tuple[Rule, ...]] = field(repr=False, default_factory=dict)
+
+    def candidates(self, pos: str, lemma: str) -> tuple[Rule, ...]:
+        """Rules triggered by a lemma, most specific first."""
+        return self.index.get((pos, lemma), ())
+
+    def word_class(self, name: str) -> frozenset[str]:
+        return self.classes.get(name, frozenset())
+
+
+def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) -> RuleSet:
+    """Load and validate every `*.yaml` rule file in `directory` (the built-in rules by default)."""
+    paths = sorted((directory or RULES_DIR).glob("*.yaml")) + list(extra_files)
+    if not paths:
+        raise DictionaryError(directory or RULES_DIR, None, "no rule files (*.yaml) found")
+    documents = [(path, load_yaml(path)) for path in paths]
+    classes = _collect_classes(documents)
+    for name in ENGINE_CLASSES:
+        if name not in classes:
+            raise DictionaryError(paths[0], None, f"word class '{name}' is required by the engine")
+    rules = [rule for path, data in documents for rule in _parse_rules(path, data, classes)]
+    _check_unique_ids(rules)
+    return RuleSet(
+        rules=tuple(rules),
+        classes=classes,
+        version=_content_hash(paths),
+        files=tuple(str(path) for path in paths),
+        index=_build_index(rules),
+    )
+
+
+def _content_hash(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _collect_classes(documents: list[tuple[Path, object]]) -> dict[str, frozenset[str]]:
+    classes: dict[str, frozenset[str]] = {}
+    for path, data in documents:
+        if not isinstance(data, dict):
+            raise DictionaryError(path, None, "a rule file is a mapping with 'classes' and/or 'rules'")
+        check_keys(path, data, {"classes", "rules", "description"}, set())
+        for name, words in (data.get("classes") or {}).items():
+            if name == "__line__":
+                continue
+            if name in classes:
+                raise DictionaryError(path, line_of(data.get("classes")), f"word class '{name}' is defined twice")
+            if not isinstance(words, list) or not all(isinstance(word, str) and word for word in words):
+                raise DictionaryError(path, line_of(data.get("classes")), f"class '{name}' must be a list of words")
+            classes[name] = frozenset(word.lower() for word in words)
+    return classes
+
+
+def _parse_rules(path: Path, data: dict, classes: Mapping[str, frozenset[str]]) -> list[Rule]:
+    entries = data.get("rules") or []
+    if not isinstance(entries, list):
+        raise DictionaryError(path, line_of(data), "'rules' must be a list")
+    return [_parse_rule(path, entry, classes) for entry in entries]
+
+
+def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]) -> Rule:
+    if not isinstance(entry, dict):
+        raise DictionaryError(path, None, f"a rule must be a mapping, got {entry!r}")
+    line = line_of(entry)
+    check_keys(path, entry, RULE_KEYS, {"id", "code"})
+    if ("verb" in entry) == ("noun" in entry):
+        raise DictionaryError(path, line, f"rule '{entry['id']}' needs exactly one of 'verb' or 'noun'")
+    pos = "verb" if "verb" in entry else "noun"
+
+    def words(key: str) -> frozenset[str] | None:
+        return _expand_words(path, line, entry.get(key), classes, key) if key in entry else None
+
+    rule = Rule(
+        id=str(entry["id"]),
+        code=_code(path, line, entry["code"], "code"),
+        pos=pos,
+        lemmas=words(pos) or frozenset(),
+        source=_slots(path, line, entry.get("source", ["subject"]), "source"),
+        target=_slots(path, line, entry.get("target", ["dobj"]), "target"),
+        particle=entry.get("particle"),
+        prep=entry.get("prep"),
+        object=words("object"),
+        about=words("about"),
+        xcomp=words("xcomp"),
+        intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
+        negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
+        symmetric=bool(entry.get("symmetric", False)),
+        note=entry.get("note"),
+        file=str(path),
+        line=line,
+    )
+    if not rule.lemmas:
+        raise DictionaryError(path, line, f"rule '{rule.id}' has no trigger words")
+    return rule
+
+
+def _code(path: Path, line: int | None, value: object, key: str) -> str:
+    if not isinstance(value, str) or not CODE_PATTERN.match(value):
+        raise DictionaryError(path, line, f"'{key}' must be a quoted CAMEO code like \"036\", got {value!r}")
+    return value
+
+
+def _expand_words(
+    path: Path, line: int | None, value: object, classes: Mapping[str, frozenset[str]], key: str
+) -> frozenset[str]:
+    """A word list may mix plain words and `@class` references."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise DictionaryError(path, line, f"'{key}' must be a word, a @class or a list of them")
+    words: set[str] = set()
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise DictionaryError(path, line, f"'{key}' has a non-word entry {item!r}")
+        if item.startswith("@"):
+            if item[1:] not in classes:
+                raise DictionaryError(path, line, f"'{key}' refers to unknown class {item}")
+            words |= classes[item[1:]]
+        else:
+            words.add(item.lower())
+    return frozenset(words)
+
+
+def _slots(path: Path, line: int | None, value: object, key: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise DictionaryError(path, line, f"'{key}' must be a slot or a list of slots")
+    for slot in items:
+        if not isinstance(slot, str) or not (slot in SIMPLE_SLOTS or PREP_SLOT.match(slot)):
+            allowed = sorted(SIMPLE_SLOTS) + [f"{kind}:<word>" for kind in PREP_SLOT_KINDS]
+            raise DictionaryError(path, line, f"'{key}' has unknown slot {slot!r}; allowed: {allowed}")
+    return tuple(items)
+
+
+def _check_unique_ids(rules: list[Rule]) -> None:
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            raise DictionaryError(rule.file, rule.line, f"rule id '{rule.id}' already used at {first.file}:{first.line}")
+        seen[rule.id] = rule
+
+
+def _build_index(rules: list[Rule]) -> dict[tuple[str, str], tuple[Rule, ...]]:
+    index: dict[tuple[str, str], list[Rule]] = defaultdict(list)
+    for order, rule in enumerate(rules):
+        for lemma in rule.lemmas:
+            index[(rule.pos, lemma)].append(rule)
+    return {
+        key: tuple(sorted(candidates, key=lambda rule: -rule.specificity))
+        for key, candidates in index.items()
+    }

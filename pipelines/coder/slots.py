@@ -1,0 +1,106 @@
+"""Rule slots: where in the parse a rule looks for its source and target actors.
+
+Each slot name in a rule file maps to a function from the trigger token to candidate tokens;
+`DocActors.resolve` turns those tokens into actors. The slot vocabulary is documented in
+`data/rules/FORMAT.md`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from pipelines.coder.rules import RuleSet
+from pipelines.coder.syntax import (
+    children,
+    clause_subject,
+    direct_object,
+    governing_verb,
+    governors,
+    own_subject,
+    possessor,
+    prep_objects,
+)
+
+
+def slot_tokens(slot: str, trigger: Token, rules: RuleSet) -> list[Token]:
+    """Tokens that fill a slot of the trigger; empty when the slot is not there."""
+    kind, _, word = slot.partition(":")
+    clause = trigger.head if trigger.dep_ == "aux" else trigger
+    is_noun = trigger.pos_ in ("NOUN", "PROPN")
+    if kind == "subject":
+        return _noun_subject(trigger, rules) if is_noun else _present(clause_subject(clause))
+    if kind == "speaker":
+        return _present(speaker_of(clause, rules))
+    if kind == "dobj":
+        return _present(direct_object(clause))
+    if kind == "iobj":
+        return children(clause, "dative")
+    if kind == "poss":
+        return _present(possessor(trigger))
+    if kind == "object_poss":
+        obj = direct_object(clause)
+        return _present(possessor(obj)) if obj is not None else []
+    if kind == "ccomp_subject":
+        return [s for c in children(clause, "ccomp") for s in _present(own_subject(c))]
+    if kind == "between":
+        return prep_objects(trigger, "between")
+    if kind == "prep":
+        return prep_objects(trigger, word)
+    if kind == "object_prep":
+        obj = direct_object(clause)
+        return prep_objects(obj, word) if obj is not None else []
+    if kind == "xcomp_object":
+        return [o for x in children(clause, "xcomp") for o in _present(direct_object(x))]
+    if kind == "xcomp_prep":
+        return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
+    if kind == "subtree_prep":
+        return [o for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word for o in children(t, "pobj")]
+    if kind == "verb_prep":
+        verb = governing_verb(trigger)
+        return prep_objects(verb, word) if verb is not None else []
+    return []
+
+
+def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
+    """What an event is about: the trigger's subtree without its subject and reported clauses."""
+    scope: list[Token] = []
+    frontier = [(child, 1) for child in trigger.children if child.dep_ not in _OUT_OF_SCOPE]
+    while frontier:
+        token, depth = frontier.pop()
+        scope.append(token)
+        if depth < max_depth:
+            frontier += [(child, depth + 1) for child in token.children if child.dep_ not in ("relcl", "ccomp")]
+    return scope
+
+
+_OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "ccomp", "parataxis", "punct", "advcl"})
+
+
+def _present(token: Token | None) -> list[Token]:
+    return [token] if token is not None else []
+
+
+def _noun_subject(noun: Token, rules: RuleSet) -> list[Token]:
+    """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
+    verb = governing_verb(noun)
+    if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
+        return []
+    if noun.dep_ == "nsubjpass":  # "talks were held by X"
+        agent = children(verb, "agent")
+        return [pobj for prep in agent for pobj in children(prep, "pobj")]
+    return _present(clause_subject(verb))
+
+
+def speaker_of(clause: Token, rules: RuleSet) -> Token | None:
+    """Who said it: the subject of the speech verb whose complement holds the clause.
+
+    '"Japan needs to cooperate," said a South Korean official' → official.
+    """
+    child = clause
+    for governor in governors(clause):
+        if child.dep_ in ("ccomp", "parataxis") and governor.lemma_.lower() in rules.word_class("speech_verbs"):
+            return own_subject(governor)
+        if child.dep_ not in ("ccomp", "parataxis", "xcomp", "conj", "advcl"):
+            return None
+        child = governor
+    return None

@@ -1,0 +1,126 @@
+"""Reading a spaCy dependency parse: who governs whom, subjects, objects, voice and mood.
+
+Everything here takes spaCy tokens and returns tokens or plain values; no coding decisions.
+The dependency labels are spaCy's English (ClearNLP) scheme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Relations through which an embedded verb shares its governor's subject:
+# "agreed to meet" (xcomp), "met and signed" (conj), "Denouncing X, the official said" (advcl).
+SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp"})
+CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "parataxis"})
+CONTENT_POS = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM", "X"})
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    """The token's children with any of the given dependency labels, left to right."""
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def first_child(token: Token, *deps: str) -> Token | None:
+    found = children(token, *deps)
+    return found[0] if found else None
+
+
+def is_passive(verb: Token) -> bool:
+    """True for a passive verb: "was rejected", "were expelled"."""
+    return any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
+
+
+def own_subject(verb: Token) -> Token | None:
+    """The verb's own active subject, or the `by` agent of a passive verb."""
+    if is_passive(verb):
+        agent = first_child(verb, "agent")
+        return first_child(agent, "pobj") if agent is not None else None
+    return first_child(verb, "nsubj", "csubj")
+
+
+def clause_subject(verb: Token, max_hops: int = 4) -> Token | None:
+    """The subject of a verb, inherited from its governor when the verb has none of its own.
+
+    "North Korea agreed to hold talks": `hold` (xcomp) inherits North Korea. A relative clause
+    takes the noun it modifies: "the officials who met" → officials.
+    """
+    current = verb
+    for _ in range(max_hops):
+        subject = own_subject(current)
+        if subject is not None:
+            return subject
+        if current.dep_ == "relcl":
+            return current.head
+        if current.dep_ not in SUBJECT_SHARING_DEPS or current.head is current:
+            return None
+        if current.dep_ == "conj" and current.head.pos_ not in ("VERB", "AUX"):
+            return None
+        current = current.head
+    return None
+
+
+def passive_patient(verb: Token) -> Token | None:
+    """The surface subject of a passive verb: the one acted upon."""
+    return first_child(verb, "nsubjpass")
+
+
+def direct_object(verb: Token) -> Token | None:
+    """The verb's direct object; for a passive verb, its surface subject."""
+    if is_passive(verb):
+        return passive_patient(verb)
+    return first_child(verb, "dobj", "obj")
+
+
+def prep_objects(head: Token, prep_lemma: str) -> list[Token]:
+    """Objects of the head's preposition `prep_lemma`: "talks *with* Japan" → [Japan]."""
+    found = []
+    for prep in head.children:
+        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ == prep_lemma:
+            found.extend(children(prep, "pobj", "pcomp"))
+    return found
+
+
+def possessor(noun: Token) -> Token | None:
+    """The possessor of a noun: "the South's offer" → South."""
+    return first_child(noun, "poss")
+
+
+def clause_head(token: Token) -> Token:
+    """The verb of the clause the token belongs to (the token itself when it is a verb)."""
+    current = token
+    while current.pos_ not in ("VERB", "AUX") and current.head is not current:
+        current = current.head
+    return current
+
+
+def governors(token: Token) -> Iterator[Token]:
+    """The token's ancestors from nearest to the root."""
+    current = token
+    while current.head is not current:
+        current = current.head
+        yield current
+
+
+def governing_verb(noun: Token) -> Token | None:
+    """The verb whose object a noun is: "held their first meeting" → held."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "obj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
+        return head
+    return None
+
+
+def negated(token: Token) -> bool:
+    """A `not`/`never` on the token or the verb governing it; `no` on a noun."""
+    if any(child.dep_ == "neg" for child in token.children):
+        return True
+    if token.pos_ in ("NOUN", "PROPN"):
+        return any(child.dep_ == "det" and child.lower_ in ("no",) for child in token.children)
+    return False
+
+
+def aux_words(verb: Token) -> set[str]:
+    """Lower-cased auxiliaries of a verb: {"will", "be"}."""
+    return {child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")}

@@ -1,0 +1,21 @@
+"""Cleaning story text before parsing: what spaCy should never see."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters and bidirectional controls carry no words; left in, they split or glue tokens.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise, drop invisible and control characters, keep one newline between paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    text = _SPACES.sub(" ", text)
+    text = _BLANK_LINES.sub("\n", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()

@@ -1,0 +1,78 @@
+"""Coding: parse (through the cache) and code one date's documents into a staged events partition.
+
+The staged partition is validated by the blocking checks in `checks.py`; only then does the
+`events` asset publish it where readers load it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.coder.engine import CODER_VERSION
+from pipelines.coder.types import Document
+from pipelines.coder.versions import builtin_dictionary_version
+from pipelines.defs.ingest.assets import documents
+from pipelines.defs.partitions import story_dates
+from pipelines.defs.resources import CoderResource, StorageResource
+from pipelines.lib import tables
+from pipelines.lib.event_rows import event_records, events_frame
+from pipelines.lib.parse_cache import CacheStats, parse_with_cache
+from pipelines.lib.progress import ProgressReporter
+
+CODE_VERSION = f"{CODER_VERSION}+{builtin_dictionary_version()}"
+
+
+@dg.asset(
+    partitions_def=story_dates,
+    deps=[documents],
+    group_name="coding",
+    code_version=CODE_VERSION,
+    kinds={"spacy", "parquet"},
+)
+def coded_events(
+    context: dg.AssetExecutionContext, storage: StorageResource, coder: CoderResource
+) -> dg.MaterializeResult:
+    """CAMEO events of the date's documents, staged for validation (not yet what readers load)."""
+    date = context.partition_key
+    started = time.perf_counter()
+    stories = _documents(tables.read(storage.coded, "documents", date))
+    event_coder, versions = coder.coder(), coder.versions()
+    stats = CacheStats()
+    progress = ProgressReporter(total=len(stories), log=context.log.info)
+    records: list[dict] = []
+    parses = parse_with_cache(event_coder, stories, storage.parse_cache(versions.model), stats, coder.batch_size, coder.n_process)
+    for doc, document in parses:
+        coded = event_coder.code_parsed(doc, document)
+        records += event_records(coded, versions)
+        progress.update(sentences=coded.n_sentences, events=len(coded.events))
+    progress.close()
+    frame = events_frame(records)
+    metadata = {"coder_version": versions.coder_version, "dictionary_version": versions.dictionary_version, "model": versions.model}
+    path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
+    return dg.MaterializeResult(
+        metadata={
+            "documents": len(stories),
+            "sentences": progress.sentences,
+            "events": len(frame),
+            "parse_cache_hits": stats.hits,
+            "parse_cache_misses": stats.misses,
+            "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
+            "seconds": round(time.perf_counter() - started, 2),
+            "staged_path": dg.MetadataValue.path(str(path)),
+            **metadata,
+        }
+    )
+
+
+def _documents(frame: pd.DataFrame) -> list[Document]:
+    return [
+        Document(
+            doc_id=row.doc_id, text=row.text, story_date=row.story_date,
+            title=row.title, publisher=row.publisher, url=row.url,
+        )
+        for row in frame.itertuples(index=False)
+    ]

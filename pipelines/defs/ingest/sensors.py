@@ -1,0 +1,32 @@
+"""The new-story sensor: requests runs for exactly the dates whose stories were added or changed."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from pipelines.defs.jobs import code_stories_job
+from pipelines.defs.partitions import story_dates
+from pipelines.defs.resources import StorageResource
+from pipelines.lib.inventory import scan
+
+
+def changed_dates(previous: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Dates whose stories differ between two inventories (by content hash, not by file time)."""
+    return sorted(date for date, digest in current.items() if previous.get(date) != digest)
+
+
+@dg.sensor(job=code_stories_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+def new_stories_sensor(context: dg.SensorEvaluationContext, storage: StorageResource) -> dg.SensorResult:
+    """Watches data/raw; a touched but unchanged file triggers nothing."""
+    current = scan(storage.raw).digest_by_date()
+    previous = json.loads(context.cursor) if context.cursor else {}
+    dates = changed_dates(previous, current)
+    known = set(context.instance.get_dynamic_partitions(story_dates.name))
+    new_partitions = [date for date in dates if date not in known]
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=date, run_key=f"{date}:{current[date]}") for date in dates],
+        dynamic_partitions_requests=[story_dates.build_add_request(new_partitions)] if new_partitions else [],
+        cursor=json.dumps(current, sort_keys=True),
+    )

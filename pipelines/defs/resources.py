@@ -1,0 +1,54 @@
+"""Resources shared by every domain: where the data lives, and the coder."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.coder.engine import CODER_VERSION, EventCoder
+from pipelines.lib.event_rows import Versions
+from pipelines.lib.parse_cache import ParseCache
+
+
+class StorageResource(dg.ConfigurableResource):
+    """Folders for raw stories, coded tables and the parse cache (relative to the working folder)."""
+
+    raw_dir: str = "data/raw"
+    coded_dir: str = "data/coded"
+    cache_dir: str = "data/cache/parses"
+
+    @property
+    def raw(self) -> Path:
+        return Path(self.raw_dir)
+
+    @property
+    def coded(self) -> Path:
+        return Path(self.coded_dir)
+
+    def parse_cache(self, model: str) -> ParseCache:
+        return ParseCache(Path(self.cache_dir), model)
+
+
+class CoderResource(dg.ConfigurableResource):
+    """The event coder and how it parses: spaCy batch size and worker processes."""
+
+    batch_size: int = 64
+    n_process: int = 1
+    model_package: str = ""
+
+    def coder(self) -> EventCoder:
+        return _coder(self.model_package or None)
+
+    def versions(self) -> Versions:
+        coder = self.coder()
+        return Versions(CODER_VERSION, coder.dictionary_version, coder.model)
+
+
+@lru_cache(maxsize=2)
+def _coder(model_package: str | None) -> EventCoder:
+    """One coder per process: loading spaCy and compiling the matchers takes seconds."""
+    from pipelines.coder.nlp import load_nlp
+
+    return EventCoder(nlp=load_nlp(model_package))

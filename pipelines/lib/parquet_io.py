@@ -1,0 +1,173 @@
+"""The one owner of the on-disk table layout: <root>/<table>/date=<YYYY-MM-DD>/part-0.parquet.
+
+Writes are atomic: the new file is written and fsynced under a hidden temporary name in the same
+folder, then moved over the old one with os.replace, so a reader sees the old partition or the new
+one, never half of one. pyarrow's dataset discovery skips names starting with "." or "_", so a
+temporary file left by a killed writer is never read; the next write of that partition removes it.
+
+The directory name is a Hive partition key (`date=`), so `pd.read_parquet(root / table)` works for
+users. A column literally named `date` (dyad_days) would collide with that key, so it is stored in
+the directory name only, as Hive tables do, and restored as date32 by `read_partition`/`read_table`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+PARTITION_KEY = "date"
+PART_FILE = "part-0.parquet"
+_TEMP_PREFIX = f".{PART_FILE}."
+_TEMP_SUFFIX = ".tmp"
+# Schema metadata key recording where the partition-key column sat before it was moved into the path.
+_KEY_COLUMN_INDEX = "partition_key_column_index"
+_PARTITION_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HIVE = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
+
+
+def partition_path(root: Path, table: str, partition_value: str) -> Path:
+    """root/table/date=<value>/part-0.parquet; the value must be an ISO date (YYYY-MM-DD)."""
+    if not _PARTITION_VALUE.match(partition_value):
+        raise ValueError(f"partition value {partition_value!r} is not a YYYY-MM-DD date")
+    return Path(root) / table / f"{PARTITION_KEY}={partition_value}" / PART_FILE
+
+
+def write_partition(
+    root: Path, table_name: str, partition_value: str, table: pa.Table, metadata: Mapping[str, str]
+) -> Path:
+    """Atomically replace one partition with `table`, `metadata` merged into the schema metadata.
+
+    A table with zero rows still replaces the old partition: an empty file with the schema is
+    written, so the old rows disappear and readers still see the column types.
+    """
+    path = partition_path(root, table_name, partition_value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(path.parent)
+    stored = _without_partition_key(table, partition_value)
+    merged = {**(stored.schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}}
+    stored = stored.replace_schema_metadata(merged)
+    temp = path.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{_TEMP_SUFFIX}"
+    try:
+        with open(temp, "wb") as handle:
+            _write_file(stored, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync_directory(path.parent)
+    return path
+
+
+def _write_file(table: pa.Table, handle: BinaryIO) -> None:
+    """The Parquet encoder itself; kept separate so a test can make it fail mid-write."""
+    pq.write_table(table, handle)
+
+
+def _remove_stale_temp_files(folder: Path) -> None:
+    # Only a writer killed between open() and os.replace leaves one; it is garbage by now.
+    for stale in folder.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+        stale.unlink(missing_ok=True)
+
+
+def _fsync_directory(folder: Path) -> None:
+    # Makes the rename itself durable: without it a power cut can bring back the old directory entry.
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _without_partition_key(table: pa.Table, partition_value: str) -> pa.Table:
+    """Drops a `date` column (it lives in the path), after checking every row agrees with the path."""
+    if PARTITION_KEY not in table.column_names:
+        return table
+    column = table.column(PARTITION_KEY)
+    if column.type != pa.date32():
+        raise ValueError(f"column {PARTITION_KEY!r} must be date32 to be a partition key, got {column.type}")
+    values = {v.isoformat() if v else None for v in column.to_pylist()}
+    if values - {partition_value}:
+        raise ValueError(f"column {PARTITION_KEY!r} holds {sorted(map(str, values))}, not only {partition_value}")
+    index = table.column_names.index(PARTITION_KEY)
+    stripped = table.remove_column(index)
+    metadata = {**(table.schema.metadata or {}), _KEY_COLUMN_INDEX.encode(): str(index).encode()}
+    return stripped.replace_schema_metadata(metadata)
+
+
+def read_partition(root: Path, table_name: str, partition_value: str) -> pa.Table:
+    """One partition as written (exact Arrow types and metadata); FileNotFoundError if absent."""
+    path = partition_path(root, table_name, partition_value)
+    table = pq.read_table(path, partitioning=None)
+    return _with_partition_key(table, pa.scalar(pd.Timestamp(partition_value).date(), pa.date32()))
+
+
+def _with_partition_key(table: pa.Table, value: pa.Scalar) -> pa.Table:
+    """Puts a `date` column that write_partition moved into the path back where it was."""
+    metadata = dict(table.schema.metadata or {})
+    index = metadata.pop(_KEY_COLUMN_INDEX.encode(), None)
+    if index is None:
+        return table
+    column = pa.array([value.as_py()] * table.num_rows, type=pa.date32())
+    field = pa.field(PARTITION_KEY, pa.date32(), nullable=False)
+    return table.add_column(int(index), field, column).replace_schema_metadata(metadata)
+
+
+def read_table(root: Path, table_name: str) -> pd.DataFrame:
+    """All partitions of a table as one DataFrame (empty, without columns, if nothing is written yet).
+
+    Reads through a pyarrow dataset with Hive partitioning, as `pd.read_parquet` does, but types the
+    `date` key as date32 and keeps it only for tables that store it in the path (dyad_days).
+    """
+    folder = Path(root) / table_name
+    if not folder.is_dir():
+        return pd.DataFrame()
+    dataset = ds.dataset(folder, format="parquet", partitioning=_HIVE)
+    fragments = list(dataset.get_fragments())
+    if not fragments:
+        return pd.DataFrame()
+    table = dataset.to_table()
+    stored_schema = fragments[0].physical_schema
+    index = (stored_schema.metadata or {}).get(_KEY_COLUMN_INDEX.encode())
+    if index is None:
+        return table.drop_columns([PARTITION_KEY]).to_pandas()
+    key = table.column(PARTITION_KEY)
+    columns = [n for n in table.column_names if n != PARTITION_KEY]
+    table = table.select(columns).add_column(int(index), pa.field(PARTITION_KEY, pa.date32()), key)
+    return table.to_pandas()
+
+
+def delete_partition(root: Path, table_name: str, partition_value: str) -> bool:
+    """Remove one partition's file and folder; True if there was one."""
+    path = partition_path(root, table_name, partition_value)
+    if not path.parent.is_dir():
+        return False
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    _remove_stale_temp_files(path.parent)
+    if not any(path.parent.iterdir()):
+        path.parent.rmdir()
+    return existed
+
+
+def list_partitions(root: Path, table_name: str) -> tuple[str, ...]:
+    """The partition values written for a table, sorted."""
+    folder = Path(root) / table_name
+    prefix = f"{PARTITION_KEY}="
+    return tuple(sorted(p.parent.name[len(prefix):] for p in folder.glob(f"{prefix}*/{PART_FILE}")))
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """The Parquet schema metadata of one file, decoded (pandas' and Arrow's own keys left out)."""
+    raw = pq.read_schema(path).metadata or {}
+    decoded = {k.decode(): v.decode() for k, v in raw.items()}
+    return {k: v for k, v in decoded.items() if k not in ("pandas", "ARROW:schema", _KEY_COLUMN_INDEX)}

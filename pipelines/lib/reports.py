@@ -1,0 +1,48 @@
+"""What the UI shows for a materialization: a sample of events and a chart of events per day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.lib import parquet_io
+
+QUAD_CLASS_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+
+
+def sample_markdown(frame: pd.DataFrame, rows: int = 10) -> str:
+    """A Markdown table of the first events with their sentence and the rule that coded them."""
+    if frame.empty:
+        return "_no events in this partition_"
+    lines = ["| source | target | code | rule | sentence |", "|---|---|---|---|---|"]
+    for row in frame.head(rows).itertuples(index=False):
+        sentence = str(row.sentence_text).replace("|", "/")[:160]
+        lines.append(f"| {row.source_actor} | {row.target_actor} | {row.event_code} | {row.rule_id} | {sentence} |")
+    return "\n".join(lines)
+
+
+def events_chart(coded_root: Path) -> Path | None:
+    """PNG of published events per day by QuadClass, under data/coded/reports/; None if no events."""
+    frame = parquet_io.read_table(coded_root, "events")
+    if frame.empty:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    counts = frame.groupby([pd.to_datetime(frame["event_date"]), "quad_class"]).size().unstack(fill_value=0)
+    counts = counts.rename(columns=QUAD_CLASS_NAMES)
+    figure, axes = plt.subplots(figsize=(8, 3.5))
+    counts.plot(kind="bar", stacked=True, ax=axes, width=0.8)
+    axes.set_xticklabels([d.strftime("%Y-%m-%d") for d in counts.index], rotation=45, ha="right", fontsize=7)
+    axes.set_xlabel("event date")
+    axes.set_ylabel("events")
+    axes.set_title("Coded events per day by QuadClass")
+    figure.tight_layout()
+    path = Path(coded_root) / "reports" / "events_per_day.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

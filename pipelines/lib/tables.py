@@ -1,0 +1,67 @@
+"""Writing and reading the pipeline's tables through their contracts.
+
+Every write conforms the frame to the table's contract (exact Arrow types, column order) and
+records the contract version plus the given versions in the Parquet schema metadata; the files
+themselves are laid out by `parquet_io`. Quarantine rows are kept per producing stage:
+`quarantine/stage=<stage>/date=<YYYY-MM-DD>/part-0.parquet`, so `pd.read_parquet` on
+`data/coded/quarantine` reads all of them (with `stage` and `date` columns from the path).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from pipelines.lib import parquet_io
+from pipelines.lib.contracts import conform, load_contract
+
+STAGING = "_staging"
+
+
+def write(root: Path, table: str, partition: str, frame: pd.DataFrame, metadata: Mapping[str, str], folder: str | None = None) -> Path:
+    """Conform `frame` to `table`'s contract and atomically replace one partition."""
+    contract = load_contract(table)
+    arrow = conform(_with_columns(frame, contract.column_names), contract)
+    merged = {"table": table, "contract_version": str(contract.version), **metadata}
+    return parquet_io.write_partition(root, folder or table, partition, arrow, merged)
+
+
+def write_quarantine(root: Path, stage: str, partition: str, frame: pd.DataFrame) -> Path:
+    """Replace a stage's quarantine rows for one partition (an empty frame clears them)."""
+    return write(root, "quarantine", partition, frame, {"stage": stage}, folder=f"quarantine/stage={stage}")
+
+
+def write_snapshot(root: Path, table: str, frame: pd.DataFrame) -> Path:
+    """An unpartitioned table (the latest scan's rejected inputs), replaced atomically."""
+    contract = load_contract("quarantine")
+    arrow = conform(_with_columns(frame, contract.column_names), contract)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), b"contract_version": str(contract.version).encode()})
+    path = Path(root) / table / parquet_io.PART_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(arrow, temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def read(root: Path, table: str, partition: str, folder: str | None = None) -> pd.DataFrame:
+    """One partition as a DataFrame; an empty frame with the contract's columns when absent."""
+    try:
+        return parquet_io.read_partition(root, folder or table, partition).to_pandas()
+    except FileNotFoundError:
+        return pd.DataFrame(columns=list(load_contract(table).column_names))
+
+
+def _with_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """An empty frame gets the contract's columns, so a zero-row partition is still well typed."""
+    if frame.empty and not len(frame.columns):
+        return pd.DataFrame(columns=list(columns))
+    return frame
