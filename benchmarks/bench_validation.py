@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from pipelines.lib.codebook import load_codebook
+from pipelines.coder.codebook import load_codebook
 from pipelines.lib.validation import validate_table
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipelines.lib.contracts import contract_names, contracts_dir, load_contract, render_columns_markdown
 
-# The documents flow through the pipeline in this order; any other contract follows alphabetically.
+# Tables in the order data flows through the pipeline; any other contract follows alphabetically.
 _ORDER = ("documents", "events", "event_days", "dyad_days", "quarantine")
 
 

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from pipelines.coder.actors_data import ActorDictionary, is_case_sensitive
+from pipelines.coder.actors_data import ActorDictionary, is_case_sensitive, plural_forms
 from pipelines.coder.types import Actor
 
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
@@ -27,6 +27,8 @@ OWNER_PREPS = frozenset({"of", "from", "for"})
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
 PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
 PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i"})
+# Kinds whose capitalised words must be capitalised in the text: "Turkey" the country, not "turkey".
+NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization", "alias", "not_actor"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class ActorFinder:
         self._add_organizations(nlp)
         self._add_agents(nlp)
         self._add_context(nlp)
+        self._add(nlp, "not_actor", Mention("not_actor", 0, 0), self.dictionary.not_actors)
+        self._agent_priority = {entry.code: entry.priority for entry in self.dictionary.agents}
 
     def _add(self, nlp: Language, label: str, mention: Mention, phrases: Iterable[str], exact: bool = False) -> None:
         self._labels[label] = mention
@@ -76,7 +80,9 @@ class ActorFinder:
     def _add_countries(self, nlp: Language) -> None:
         for entry in self.dictionary.countries:
             self._add(nlp, f"country:{entry.code}", Mention("country", 0, 0, country=entry.code), entry.names)
-            self._add(nlp, f"adjective:{entry.code}", Mention("adjective", 0, 0, country=entry.code), entry.adjectives)
+            # spaCy keeps proper-noun plurals as they are ("Israelis"), so list the plural forms too.
+            adjectives = [form for adjective in entry.adjectives for form in (adjective, *plural_forms(adjective))]
+            self._add(nlp, f"adjective:{entry.code}", Mention("adjective", 0, 0, country=entry.code), adjectives)
             self._add(nlp, f"capital:{entry.code}", Mention("capital", 0, 0, country=entry.code), entry.capitals)
             for phrase, agent in entry.seats:
                 label = f"seat:{entry.code}:{agent}"
@@ -101,9 +107,9 @@ class ActorFinder:
                 self._add(nlp, f"agent:{entry.code}", Mention("agent", 0, 0, agent=entry.code), multiword)
 
     def _add_context(self, nlp: Language) -> None:
-        for number, alias in enumerate(self.dictionary.aliases):
-            mention = Mention("alias", 0, 0, country=alias.refers_to, alias=number)
-            self._add(nlp, f"alias:{number}", mention, [alias.text], exact=True)
+        # Aliases sharing a text ("the South") are told apart when resolved, by what came before.
+        texts = sorted({alias.text for alias in self.dictionary.aliases})
+        self._add(nlp, "alias", Mention("alias", 0, 0), texts)
         for number, group in enumerate(self.dictionary.groups):
             self._add(nlp, f"group:{number}", Mention("group", 0, 0, alias=number), [group.text])
 
@@ -115,6 +121,7 @@ class ActorFinder:
             for matcher in (self._lower, self._exact)
             for match_id, start, end in matcher(doc)
         ]
+        found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(doc[item[0] : item[1]])]
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         by_token: dict[int, Mention] = {}
         for start, end, template in found:
@@ -126,6 +133,9 @@ class ActorFinder:
             for i in range(start, end):
                 by_token[i] = mention
         return DocActors(doc, self, by_token)
+
+    def agent_priority(self, agent: str | None) -> int:
+        return self._agent_priority.get(agent, 0) if agent else -1
 
     def agent_word(self, token: Token) -> str | None:
         """The agent code of a single-word agent noun ("police", "rebels"), if any."""
@@ -154,7 +164,7 @@ class DocActors:
         for _ in range(6):
             if current.dep_ == "pobj" and current.head.lower_ in LOCATIVE_PREPS:
                 return True
-            if current.dep_ not in PLACE_CHAIN_DEPS or current.head is current:
+            if current.dep_ not in PLACE_CHAIN_DEPS or current.head == current:
                 return False
             current = current.head
         return False
@@ -194,9 +204,8 @@ class DocActors:
             own = self._mention_actors(token, mention)
             if own:
                 return own
-        agent = self._agent_at(token)
         found = self._search_modifiers(token)
-        agent = agent or found.agent
+        agent = self._stronger(self._agent_at(token), found.agent)
         if not found.countries and not found.organizations:
             return []
         tokens = sorted({token.i, *found.tokens})
@@ -229,8 +238,8 @@ class DocActors:
         """Countries a context phrase refers to, given what the document named before it."""
         earlier = self.countries_before(mention.start)
         if mention.kind == "alias":
-            alias = self.finder.dictionary.aliases[mention.alias]
-            return [alias.refers_to] if set(alias.requires_any) & set(earlier) else []
+            alias = self.finder.dictionary.resolve_alias(self.doc[mention.start : mention.end].text, earlier)
+            return [alias.refers_to] if alias is not None else []
         group = self.finder.dictionary.groups[mention.alias]
         if group.refers_to:
             return list(group.refers_to)
@@ -258,9 +267,11 @@ class DocActors:
         """Record what a modifier token contributes; True when it named an actor (stop there)."""
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind == "agent":
-            found.agent = found.agent or mention.agent
+            found.agent = self._stronger(found.agent, mention.agent)
             found.tokens.add(token.i)
             return False
+        if mention is not None and mention.kind == "not_actor":
+            return True
         if mention is not None:
             actors = self._mention_actors(token, mention) or (
                 [self._actor(mention.country, None, mention.agent, "", [], token.i, "")] if mention.country else []
@@ -276,9 +287,13 @@ class DocActors:
             return bool(actors)
         agent = self.finder.agent_word(token)
         if agent:
-            found.agent = found.agent or agent
+            found.agent = self._stronger(found.agent, agent)
             found.tokens.add(token.i)
         return False
+
+    def _stronger(self, first: str | None, second: str | None) -> str | None:
+        """Of two agents in one mention the higher priority wins; on a tie, the first (the head's)."""
+        return second if self.finder.agent_priority(second) > self.finder.agent_priority(first) else first
 
     def _actor(
         self, country: str | None, organization: str | None, agent: str | None,
@@ -305,6 +320,14 @@ class _Found:
     @property
     def reason(self) -> str:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
+
+
+def _capitalised(span) -> bool:
+    """Every word of a name written with a capital, except short function words ("the", "of")."""
+    return all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _FUNCTION_WORDS for t in span)
+
+
+_FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "du", "da", "la", "le", "el", "al", "on", "in", "d'"})
 
 
 def _modifiers(token: Token) -> Iterator[Token]:

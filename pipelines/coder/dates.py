@@ -1,11 +1,61 @@
-"""Event dates: the time expression governing a trigger, resolved against the story date."""
+"""Event dates: the time expression governing a trigger, resolved against the story date.
+
+Time expressions are found with token patterns (a spaCy `Matcher`, built once per vocab), not with
+NER or dateparser: the pipeline runs without NER, and dateparser reads "March 19-20" as the year
+2020. The matches of a Doc are cached in its `user_data`, so dating several triggers of one story
+runs the matcher once.
+
+An expression dates a trigger only when it is attached in the trigger's own clause: one of its
+tokens reaches the trigger (or, for a noun trigger, the verb governing it) through the parse
+without passing through another clause's verb. "The minister who arrived on Monday criticized the
+plan": Monday dates "arrived" only; "criticized" gets the story date. One exception: coordinated
+verbs share a date ("met on Wednesday and signed a deal": signed is Wednesday too), but only
+when the trigger's own clause has none.
+
+Conventions of the resolved date: precision `week` is the Monday of that ISO week, `month` the
+first of the month, `year` the first of January; `story` means no expression governed the trigger
+(or it could not be resolved) and the date is the story's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import product
 
-from spacy.tokens import Token
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from pipelines.coder.syntax import aux_words, clause_head
+
+PRECISIONS = ("day", "week", "month", "year", "story")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+# Full names plus the usual newswire abbreviations, with and without the full stop ("Sept." is one token).
+MONTHS: dict[str, int] = {
+    **{name: i + 1 for i, name in enumerate(_MONTH_NAMES)},
+    **{abbr: i + 1 for i, name in enumerate(_MONTH_NAMES) if name != "may" for abbr in (name[:3], name[:3] + ".")},
+    "sept": 9, "sept.": 9,
+}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
+# "due to begin on Monday", "plans to visit on Friday": an infinitive under these looks ahead.
+FUTURE_GOVERNORS = frozenset({"due", "set", "schedule", "plan", "expect", "intend", "agree",
+                              "decide", "promise", "prepare", "go", "pledge", "vow"})
+# Coders expect dates near the story; the events suite quarantines dates > 400 days after it.
+MAX_FUTURE_DAYS = 366
+
+_DAY_RE = re.compile(r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$")
+_YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
+_NEUTRAL_WORDS = frozenset({"on", "in", "during", "earlier", "later"})
+_USER_DATA_KEY = ("pipelines.coder.dates", "time_expressions")
 
 
 @dataclass(frozen=True)
@@ -17,6 +67,264 @@ class EventDate:
     precision: str  # day | week | month | year | story
 
 
-def resolve_event_date(trigger: Token, story_date: dt.date | None) -> EventDate:
-    """The event's date; with no time expression, the story date."""
-    return EventDate(story_date, None, "story")
+@dataclass(frozen=True)
+class TimeExpression:
+    """A matched time expression: token offsets in its Doc and the kind of pattern that found it."""
+
+    start: int
+    end: int
+    kind: str
+
+
+# -- patterns ------------------------------------------------------------------------------------
+
+_DAY = {"TEXT": {"REGEX": _DAY_RE.pattern}}
+_YEAR = {"TEXT": {"REGEX": _YEAR_RE.pattern}}
+_MONTH = {"LOWER": {"IN": list(MONTHS)}}
+# After "in" only full names: "in Jan" is more often a person than January.
+_MONTH_FULL = {"LOWER": {"IN": [*_MONTH_NAMES, "sept."]}}
+_ON = {"LOWER": "on", "OP": "?"}
+_RANGE = ({"LOWER": {"IN": ["-", "–", "—", "to", "and", "through"]}}, _DAY)
+_YEAR_TAILS: tuple[tuple[dict, ...], ...] = ((), (_YEAR,), ({"ORTH": ","}, _YEAR))
+
+
+def _month_day_patterns() -> list[list[dict]]:
+    """ "March 3", "on March 19-20", "March 19 to 20, 2014", in every combination."""
+    return [[_ON, _MONTH, _DAY, *rng, *tail] for rng, tail in product(((), _RANGE), _YEAR_TAILS)]
+
+
+def _day_month_patterns() -> list[list[dict]]:
+    """ "3 March", "19-20 March 2014"."""
+    return [[_ON, _DAY, *rng, _MONTH, *tail] for rng, tail in product(((), _RANGE), ((), (_YEAR,)))]
+
+
+def _patterns() -> dict[str, list[list[dict]]]:
+    units = ["day", "days", "week", "weeks", "month", "months", "year", "years"]
+    return {
+        "relative_day": [[{"LOWER": {"IN": list(RELATIVE_DAYS)}}],
+                         [{"LOWER": "last"}, {"LOWER": "night"}],
+                         [{"LOWER": "this"}, {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}]],
+        "weekday": [[{"LOWER": {"IN": ["on", "last", "next", "this"]}, "OP": "?"}, {"LOWER": {"IN": list(WEEKDAYS)}}]],
+        "relative_period": [[{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"},
+                             {"LOWER": {"IN": ["last", "next", "this"]}}, {"LOWER": {"IN": ["week", "month", "year"]}}]],
+        "month_day": _month_day_patterns() + _day_month_patterns(),
+        "month": [[{"LOWER": "in"}, _MONTH_FULL, {**_YEAR, "OP": "?"}], [_MONTH, _YEAR]],
+        "year": [[{"LOWER": {"IN": ["in", "during"]}}, _YEAR]],
+        "ago": [[{"LOWER": {"IN": list(NUMBER_WORDS)}}, {"LOWER": {"IN": units}}, {"LOWER": "ago"}],
+                [{"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"LOWER": {"IN": units}}, {"LOWER": "ago"}]],
+    }
+
+
+_MATCHERS: dict[int, tuple[Vocab, Matcher]] = {}
+
+
+def time_matcher(vocab: Vocab) -> Matcher:
+    """The time-expression Matcher for a vocab, built on first use and then reused."""
+    cached = _MATCHERS.get(id(vocab))
+    if cached is not None and cached[0] is vocab:  # the id alone could be reused by a new vocab
+        return cached[1]
+    matcher = Matcher(vocab)
+    for kind, patterns in _patterns().items():
+        matcher.add(kind, patterns, greedy="LONGEST")
+    _MATCHERS[id(vocab)] = (vocab, matcher)
+    return matcher
+
+
+def time_expressions(doc: Doc) -> tuple[TimeExpression, ...]:
+    """The Doc's time expressions, non-overlapping (longest wins); computed once per Doc."""
+    cached = doc.user_data.get(_USER_DATA_KEY)
+    if cached is None:
+        matcher = time_matcher(doc.vocab)
+        spans = [Span(doc, start, end, label=key) for key, start, end in matcher(doc)]
+        cached = tuple(TimeExpression(s.start, s.end, s.label_) for s in sorted(filter_spans(spans)))
+        doc.user_data[_USER_DATA_KEY] = cached
+    return cached
+
+
+# -- which expression governs the trigger ---------------------------------------------------------
+
+
+def _is_clause_verb(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass")
+
+
+def _steps_to(token: Token, anchors: set[int], inside: range) -> int | None:
+    """Head-chain steps from `token` to an anchor, or None if another clause's verb is in the way."""
+    steps, current = 0, token
+    while current.i not in anchors:
+        if current.i not in inside and _is_clause_verb(current):
+            return None
+        if current.head == current:
+            return None
+        current, steps = current.head, steps + 1
+    return steps
+
+
+def _distance(doc: Doc, expression: TimeExpression, anchors: set[int]) -> int | None:
+    inside = range(expression.start, expression.end)
+    found = [s for s in (_steps_to(doc[i], anchors, inside) for i in inside) if s is not None]
+    return min(found) if found else None
+
+
+def _anchor_tiers(trigger: Token) -> Iterator[tuple[set[int], Token]]:
+    """(anchors, clause verb): the trigger's own clause first, then a verb it is coordinated with."""
+    verb = clause_head(trigger)
+    yield {trigger.i, verb.i}, verb
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        yield {verb.head.i}, verb.head
+
+
+def governing_expression(trigger: Token) -> tuple[TimeExpression, Token] | None:
+    """The time expression attached in the trigger's clause (nearest, then first) and the verb it dates."""
+    doc = trigger.doc
+    sentence = trigger.sent
+    candidates = [e for e in time_expressions(doc) if sentence.start <= e.start < sentence.end]
+    for anchors, verb in _anchor_tiers(trigger):
+        scored = [(d, e.start, e) for e in candidates if (d := _distance(doc, e, anchors)) is not None]
+        if scored:
+            return min(scored, key=lambda item: item[:2])[2], verb
+    return None
+
+
+# -- resolving against the story date --------------------------------------------------------------
+
+
+def is_future(verb: Token, words: list[str]) -> bool:
+    """Whether the expression looks ahead: "next ...", "will be held", "due to begin"."""
+    if "next" in words:
+        return True
+    if "last" in words or "ago" in words:
+        return False
+    auxes = aux_words(verb)
+    if auxes & FUTURE_AUX:
+        return True
+    governor = verb.head
+    return "to" in auxes and verb.dep_ == "xcomp" and governor.lemma_.lower() in FUTURE_GOVERNORS
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month `months` after `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # "February 30", or February 29 in a common year
+        return None
+
+
+def _relative_day(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    offset = -1 if words[:2] == ["last", "night"] else RELATIVE_DAYS.get(words[0], 0)
+    return story + dt.timedelta(days=offset), "day"
+
+
+def _weekday(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    target = WEEKDAYS.index(words[-1])
+    back = (story.weekday() - target) % 7
+    if words[0] == "last":  # strictly before: "last Friday" in a Friday story is a week ago
+        return story - dt.timedelta(days=back or 7), "day"
+    if future:  # strictly after: "will meet on Friday" in a Friday story is next week
+        return story + dt.timedelta(days=(target - story.weekday()) % 7 or 7), "day"
+    return story - dt.timedelta(days=back), "day"
+
+
+def _relative_period(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    shift = {"last": -1, "next": 1}.get(words[-2], 0)
+    unit = words[-1]
+    if unit == "week":
+        return _week_start(story) + dt.timedelta(weeks=shift), "week"
+    if unit == "month":
+        return _add_months(story, shift), "month"
+    return dt.date(story.year + shift, 1, 1), "year"
+
+
+def _numbers(words: list[str]) -> tuple[int | None, list[int], int | None]:
+    """(month, days, year) named in a date expression's words."""
+    month = next((MONTHS[w] for w in words if w in MONTHS), None)
+    years = [int(w) for w in words if _YEAR_RE.match(w)]
+    days = [int(_DAY_RE.match(w).group(1)) for w in words if _DAY_RE.match(w)]
+    return month, days, years[0] if years else None
+
+
+def _month_day(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    month, days, year = _numbers(words)
+    if year is not None:
+        return _safe_date(year, month, days[0]), "day"
+    candidate = _safe_date(story.year, month, days[0])
+    if candidate is not None and future and candidate < story:
+        candidate = _safe_date(story.year + 1, month, days[0])
+    elif candidate is not None and not future and candidate > story:
+        candidate = _safe_date(story.year - 1, month, days[0])
+    return candidate, "day"
+
+
+def _month(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    month, _, year = _numbers(words)
+    if year is None:
+        year = story.year
+        if future and month < story.month:
+            year += 1
+        elif not future and month > story.month:
+            year -= 1
+    return dt.date(year, month, 1), "month"
+
+
+def _year(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    return dt.date(int(words[-1]), 1, 1), "year"
+
+
+def _ago(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    count = NUMBER_WORDS.get(words[0]) or int(words[0])
+    unit = words[1].rstrip("s")
+    if unit == "day":
+        return story - dt.timedelta(days=count), "day"
+    if unit == "week":
+        return _week_start(story - dt.timedelta(weeks=count)), "week"
+    if unit == "month":
+        return _add_months(story, -count), "month"
+    return dt.date(story.year - count, 1, 1), "year"
+
+
+_RESOLVERS: dict[str, Callable[[list[str], dt.date, bool], tuple[dt.date | None, str]]] = {
+    "relative_day": _relative_day, "weekday": _weekday, "relative_period": _relative_period,
+    "month_day": _month_day, "month": _month, "year": _year, "ago": _ago,
+}
+
+
+def resolve_expression(expression: TimeExpression, doc: Doc, story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    """The date and precision an expression names, read against the story date."""
+    # Prepositions and "earlier"/"later" do not move the date: "earlier this week" is this week.
+    words = [t.lower_ for t in doc[expression.start:expression.end] if t.lower_ not in _NEUTRAL_WORDS]
+    return _RESOLVERS[expression.kind](words, story, future)
+
+
+def _plausible(day: dt.date | None, story: dt.date) -> bool:
+    return day is not None and day <= story + dt.timedelta(days=MAX_FUTURE_DAYS)
+
+
+def resolve_event_date(trigger: Token, story_date: dt.date | None, announced: bool = False) -> EventDate:
+    """The event's date: the time expression in the trigger's clause, resolved against the story date.
+
+    With no such expression, the story date with precision "story". `announced` (a future meeting
+    reported as announced, CAMEO 036) dates the event on the story date but keeps the words.
+    """
+    governed = governing_expression(trigger)
+    text = trigger.doc[governed[0].start:governed[0].end].text if governed else None
+    if story_date is None:
+        return EventDate(None, text, "story")
+    if announced:
+        return EventDate(story_date, text, "day")
+    if governed is None:
+        return EventDate(story_date, None, "story")
+    expression, verb = governed
+    words = [t.lower_ for t in trigger.doc[expression.start:expression.end]]
+    day, precision = resolve_expression(expression, trigger.doc, story_date, is_future(verb, words))
+    if not _plausible(day, story_date):
+        return EventDate(story_date, text, "story")
+    return EventDate(day, text, precision)

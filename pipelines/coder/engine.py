@@ -29,6 +29,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
 CODER_VERSION = "0.3.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
+VERBAL_DEPS = frozenset({"ROOT", "advcl", "ccomp", "xcomp", "conj", "relcl", "acl", "pcomp", "parataxis"})
 
 
 @dataclass
@@ -118,8 +119,8 @@ class EventCoder:
             return []
         events: dict[tuple[str, str, str], Event] = {}
         for token in sentence:
-            pos = TRIGGER_POS.get(token.pos_)
-            candidates = self.rules.candidates(pos, token.lemma_.lower()) if pos else ()
+            pos, lemma = self._trigger_key(token)
+            candidates = self.rules.candidates(pos, lemma) if pos else ()
             for rule in candidates:
                 outcome = self._try_rule(rule, token, doc_actors)
                 if trace:
@@ -132,17 +133,25 @@ class EventCoder:
                 break
         return list(events.values())
 
+    def _trigger_key(self, token: Token) -> tuple[str | None, str]:
+        """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb."""
+        pos = TRIGGER_POS.get(token.pos_)
+        if pos != "verb" and token.dep_ in VERBAL_DEPS and token.lower_ in self.rules.verb_forms:
+            if any(child.dep_ in ("dobj", "nsubj", "prep", "prt") for child in token.children):
+                return "verb", self.rules.verb_forms[token.lower_]
+        return pos, token.lemma_.lower()
+
     def _try_rule(self, rule: Rule, trigger: Token, doc_actors: DocActors) -> RuleOutcome:
         failed = self._unmet_condition(rule, trigger)
         if failed:
             return RuleOutcome(rule, None, reason=failed)
-        mood = moods.mood_of(trigger, self.rules, is_modal_rule=trigger.dep_ == "aux")
+        mood = moods.mood_of(trigger, self.rules, rule.pos == "noun", is_modal_rule=trigger.dep_ == "aux")
         code = self._code_for_mood(rule, mood)
         if code is None:
             return RuleOutcome(rule, None, reason=f"not coded: {mood.reason}")
-        sources = self._fill(rule.source, trigger, doc_actors)
-        targets = self._fill(rule.target, trigger, doc_actors)
-        pairs = _pairs(rule, sources, targets, self._fill(("between",), trigger, doc_actors))
+        sources = self._fill(rule, rule.source, trigger, doc_actors)
+        targets = self._fill(rule, rule.target, trigger, doc_actors)
+        pairs = _pairs(rule, sources, targets, self._fill(rule, ("between",), trigger, doc_actors))
         if not pairs:
             missing = "source" if not sources else "target"
             return RuleOutcome(rule, None, sources, targets, reason=f"no {missing} actor")
@@ -172,10 +181,12 @@ class EventCoder:
             return "no complement verb from the rule's list"
         return None
 
-    def _fill(self, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors) -> tuple[Actor, ...]:
+    def _fill(self, rule: Rule, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors) -> tuple[Actor, ...]:
         """Actors of the first slot that yields any."""
+        is_noun = rule.pos == "noun"
         for slot in slots:
-            actors = [actor for token in slot_tokens(slot, trigger, self.rules) for actor in _resolve_all(doc_actors, token, slot)]
+            tokens = slot_tokens(slot, trigger, self.rules, is_noun)
+            actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot)]
             if actors:
                 return tuple(actors)
         return ()
@@ -184,7 +195,7 @@ class EventCoder:
         self, document: Document, sentence: Span, index: int, trigger: Token,
         outcome: RuleOutcome, source: Actor, target: Actor,
     ) -> Event:
-        date = resolve_event_date(trigger, document.story_date)
+        date = resolve_event_date(trigger, document.story_date, announced=outcome.mood == moods.INTENT)
         return Event(
             doc_id=document.doc_id,
             sentence_index=index,
@@ -226,17 +237,15 @@ class EventCoder:
 
 
 def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:
-    """Resolve a slot token, but never to a place: "talks in Cairo" has no Egyptian actor."""
-    if slot != "between" and doc_actors.is_place(token):
-        return []
+    """Resolve a slot token to actors. Rules name their prepositions, so places stay out."""
+    found = doc_actors.resolve(token)
     if slot == "between":
-        found = doc_actors.resolve(token)
         # "between representatives of the South and Japan": members may hang below the head.
         for member in token.subtree:
-            if member is not token and member.dep_ == "conj":
-                found += [a for a in doc_actors.resolve(member) if a.code not in {f.code for f in found}]
-        return found
-    return doc_actors.resolve(token)
+            if member != token and member.dep_ == "conj":
+                countries = {actor.country or actor.code for actor in found}
+                found += [a for a in doc_actors.resolve(member) if (a.country or a.code) not in countries]
+    return found
 
 
 def _pairs(
@@ -251,8 +260,8 @@ def _pairs(
 
 
 def _distinct(source: Actor, target: Actor) -> bool:
-    """Two different actors: different codes, and not the same words."""
-    return source.code != target.code and source.head != target.head
+    """Two different actors: an event needs someone acting on someone else."""
+    return source.code != target.code
 
 
 def _verb_text(trigger: Token) -> str:

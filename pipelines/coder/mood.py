@@ -42,9 +42,9 @@ def question(sentence: Span) -> bool:
     return sentence.text.rstrip(" \"'”’)\n").endswith("?")
 
 
-def mood_of(trigger: Token, rules: RuleSet, is_modal_rule: bool = False) -> Mood:
+def mood_of(trigger: Token, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
     """Decide the mood of a trigger token from its clause and the clauses governing it."""
-    clause = _clause_of(trigger)
+    clause = _clause_of(trigger, is_noun)
     if clause is None:
         return _noun_without_verb(trigger)
     for check in (_conditional, _negated, _noun_modifiers, _control, _auxiliaries):
@@ -54,9 +54,9 @@ def mood_of(trigger: Token, rules: RuleSet, is_modal_rule: bool = False) -> Mood
     return Mood(FACTUAL, "stated as fact")
 
 
-def _clause_of(trigger: Token) -> Token | None:
+def _clause_of(trigger: Token, is_noun: bool) -> Token | None:
     """The verb whose mood applies: the trigger itself, the verb of a modal, or a noun's light verb."""
-    if trigger.pos_ in ("VERB", "AUX"):
+    if not is_noun:
         return trigger.head if trigger.dep_ == "aux" else trigger
     return governing_verb(trigger)
 
@@ -89,13 +89,13 @@ def _negated(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood
     # "Iran must not enrich uranium" is still a demand: a modal rule keeps its polarity.
     if modal:
         return None
-    if negated(clause) or (trigger is not clause and negated(trigger)):
+    if negated(clause) or (trigger != clause and negated(trigger)):
         return Mood("negated", f"negated ('not' on '{clause.text}')")
     return None
 
 
 def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
-    if trigger is clause or trigger.pos_ not in ("NOUN", "PROPN"):
+    if trigger == clause:
         return None
     modifiers = {child.lower_ for child in trigger.children if child.dep_ in ("amod", "compound")}
     if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:
@@ -106,7 +106,7 @@ def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) 
 def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
     """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
     current = clause
-    while current.dep_ in ("xcomp", "ccomp") and current.head is not current:
+    while current.dep_ in ("xcomp", "ccomp") and current.head != current:
         governor = current.head
         lemma = governor.lemma_.lower()
         if current.dep_ == "xcomp" and lemma in rules.word_class("negative_verbs"):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.coder.codebook import load_codebook
 from pipelines.coder.errors import DictionaryError
 from pipelines.coder.yaml_lines import check_keys, line_of, load_yaml
 
@@ -72,6 +73,7 @@ class RuleSet:
     version: str
     files: tuple[str, ...]
     index: Mapping[tuple[str, str], tuple[Rule, ...]] = field(repr=False, default_factory=dict)
+    verb_forms: Mapping[str, str] = field(repr=False, default_factory=dict)
 
     def candidates(self, pos: str, lemma: str) -> tuple[Rule, ...]:
         """Rules triggered by a lemma, most specific first."""
@@ -93,12 +95,14 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
             raise DictionaryError(paths[0], None, f"word class '{name}' is required by the engine")
     rules = [rule for path, data in documents for rule in _parse_rules(path, data, classes)]
     _check_unique_ids(rules)
+    _check_codes(rules)
     return RuleSet(
         rules=tuple(rules),
         classes=classes,
         version=_content_hash(paths),
         files=tuple(str(path) for path in paths),
         index=_build_index(rules),
+        verb_forms=_verb_forms(rules),
     )
 
 
@@ -214,6 +218,31 @@ def _check_unique_ids(rules: list[Rule]) -> None:
             first = seen[rule.id]
             raise DictionaryError(rule.file, rule.line, f"rule id '{rule.id}' already used at {first.file}:{first.line}")
         seen[rule.id] = rule
+
+
+def _check_codes(rules: list[Rule]) -> None:
+    """Every code a rule can emit must be an event code of the CAMEO codebook."""
+    codebook = load_codebook()
+    for rule in rules:
+        for code in (rule.code, rule.intent, rule.negated):
+            if code is not None and code not in codebook:
+                raise DictionaryError(rule.file, rule.line, f"rule '{rule.id}': {code} is not a CAMEO event code")
+
+
+def inflections(lemma: str) -> set[str]:
+    """Regular English forms of a verb: denounce -> denounces, denounced, denouncing."""
+    stem = lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma
+    forms = {lemma, lemma + ("es" if lemma.endswith(("s", "x", "ch", "sh")) else "s"), stem + "ed", stem + "ing"}
+    if lemma.endswith("y") and lemma[-2:-1] not in ("a", "e", "i", "o", "u"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", lemma):  # slam -> slammed, slamming
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def _verb_forms(rules: list[Rule]) -> dict[str, str]:
+    """Surface forms of every verb lemma, for verbs the tagger took for names ("Denouncing X, ...")."""
+    return {form: lemma for rule in rules if rule.pos == "verb" for lemma in rule.lemmas for form in inflections(lemma)}
 
 
 def _build_index(rules: list[Rule]) -> dict[tuple[str, str], tuple[Rule, ...]]:

@@ -22,11 +22,10 @@ from pipelines.coder.syntax import (
 )
 
 
-def slot_tokens(slot: str, trigger: Token, rules: RuleSet) -> list[Token]:
-    """Tokens that fill a slot of the trigger; empty when the slot is not there."""
+def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> list[Token]:
+    """Tokens that fill a slot of the trigger (a noun or a verb trigger); empty when absent."""
     kind, _, word = slot.partition(":")
     clause = trigger.head if trigger.dep_ == "aux" else trigger
-    is_noun = trigger.pos_ in ("NOUN", "PROPN")
     if kind == "subject":
         return _noun_subject(trigger, rules) if is_noun else _present(clause_subject(clause))
     if kind == "speaker":

@@ -54,7 +54,7 @@ def clause_subject(verb: Token, max_hops: int = 4) -> Token | None:
             return subject
         if current.dep_ == "relcl":
             return current.head
-        if current.dep_ not in SUBJECT_SHARING_DEPS or current.head is current:
+        if current.dep_ not in SUBJECT_SHARING_DEPS or current.head == current:
             return None
         if current.dep_ == "conj" and current.head.pos_ not in ("VERB", "AUX"):
             return None
@@ -91,7 +91,7 @@ def possessor(noun: Token) -> Token | None:
 def clause_head(token: Token) -> Token:
     """The verb of the clause the token belongs to (the token itself when it is a verb)."""
     current = token
-    while current.pos_ not in ("VERB", "AUX") and current.head is not current:
+    while current.pos_ not in ("VERB", "AUX") and current.head != current:
         current = current.head
     return current
 
@@ -99,7 +99,7 @@ def clause_head(token: Token) -> Token:
 def governors(token: Token) -> Iterator[Token]:
     """The token's ancestors from nearest to the root."""
     current = token
-    while current.head is not current:
+    while current.head != current:
         current = current.head
         yield current
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipelines.coder.engine import with_event_ids
 from pipelines.coder.types import Actor, CodedDocument, Event
-from pipelines.lib.codebook import load_codebook
+from pipelines.coder.codebook import load_codebook
 from pipelines.lib.stories import RawStory
 
 

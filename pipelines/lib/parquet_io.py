@@ -12,6 +12,7 @@ the directory name only, as Hive tables do, and restored as date32 by `read_part
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
@@ -47,14 +48,29 @@ def write_partition(
     """Atomically replace one partition with `table`, `metadata` merged into the schema metadata.
 
     A table with zero rows still replaces the old partition: an empty file with the schema is
-    written, so the old rows disappear and readers still see the column types.
+    written, so the old rows disappear and readers still see the column types. One writer per
+    partition at a time (Dagster's per-partition concurrency limit): a writer removes the
+    temporary files it finds in the partition's folder, taking them for a killed writer's.
     """
     path = partition_path(root, table_name, partition_value)
+    stored = _without_partition_key(table, partition_value)
+    _replace_file(path, stored, metadata)
+    return path
+
+
+def write_unpartitioned(root: Path, table_name: str, table: pa.Table, metadata: Mapping[str, str]) -> Path:
+    """Atomically replace a table that has no partitions: root/table/part-0.parquet."""
+    path = Path(root) / table_name / PART_FILE
+    _replace_file(path, table, metadata)
+    return path
+
+
+def _replace_file(path: Path, table: pa.Table, metadata: Mapping[str, str]) -> None:
+    """Write beside the target under a hidden name, fsync, rename over it, fsync the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(path.parent)
-    stored = _without_partition_key(table, partition_value)
-    merged = {**(stored.schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}}
-    stored = stored.replace_schema_metadata(merged)
+    merged = {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}}
+    stored = table.replace_schema_metadata(merged)
     temp = path.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{_TEMP_SUFFIX}"
     try:
         with open(temp, "wb") as handle:
@@ -65,7 +81,6 @@ def write_partition(
     finally:
         temp.unlink(missing_ok=True)
     _fsync_directory(path.parent)
-    return path
 
 
 def _write_file(table: pa.Table, handle: BinaryIO) -> None:
@@ -108,16 +123,16 @@ def read_partition(root: Path, table_name: str, partition_value: str) -> pa.Tabl
     """One partition as written (exact Arrow types and metadata); FileNotFoundError if absent."""
     path = partition_path(root, table_name, partition_value)
     table = pq.read_table(path, partitioning=None)
-    return _with_partition_key(table, pa.scalar(pd.Timestamp(partition_value).date(), pa.date32()))
+    return _with_partition_key(table, dt.date.fromisoformat(partition_value))
 
 
-def _with_partition_key(table: pa.Table, value: pa.Scalar) -> pa.Table:
+def _with_partition_key(table: pa.Table, value: dt.date) -> pa.Table:
     """Puts a `date` column that write_partition moved into the path back where it was."""
     metadata = dict(table.schema.metadata or {})
     index = metadata.pop(_KEY_COLUMN_INDEX.encode(), None)
     if index is None:
         return table
-    column = pa.array([value.as_py()] * table.num_rows, type=pa.date32())
+    column = pa.array([value] * table.num_rows, type=pa.date32())
     field = pa.field(PARTITION_KEY, pa.date32(), nullable=False)
     return table.add_column(int(index), field, column).replace_schema_metadata(metadata)
 

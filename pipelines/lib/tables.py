@@ -9,13 +9,10 @@ themselves are laid out by `parquet_io`. Quarantine rows are kept per producing 
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from pipelines.lib import parquet_io
 from pipelines.lib.contracts import conform, load_contract
@@ -27,8 +24,7 @@ def write(root: Path, table: str, partition: str, frame: pd.DataFrame, metadata:
     """Conform `frame` to `table`'s contract and atomically replace one partition."""
     contract = load_contract(table)
     arrow = conform(_with_columns(frame, contract.column_names), contract)
-    merged = {"table": table, "contract_version": str(contract.version), **metadata}
-    return parquet_io.write_partition(root, folder or table, partition, arrow, merged)
+    return parquet_io.write_partition(root, folder or table, partition, arrow, metadata)
 
 
 def write_quarantine(root: Path, stage: str, partition: str, frame: pd.DataFrame) -> Path:
@@ -37,19 +33,10 @@ def write_quarantine(root: Path, stage: str, partition: str, frame: pd.DataFrame
 
 
 def write_snapshot(root: Path, table: str, frame: pd.DataFrame) -> Path:
-    """An unpartitioned table (the latest scan's rejected inputs), replaced atomically."""
+    """An unpartitioned quarantine-shaped table (the latest scan's rejected inputs), replaced atomically."""
     contract = load_contract("quarantine")
     arrow = conform(_with_columns(frame, contract.column_names), contract)
-    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), b"contract_version": str(contract.version).encode()})
-    path = Path(root) / table / parquet_io.PART_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        pq.write_table(arrow, temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    return parquet_io.write_unpartitioned(root, table, arrow, {"table": table})
 
 
 def read(root: Path, table: str, partition: str, folder: str | None = None) -> pd.DataFrame:

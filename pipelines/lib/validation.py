@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines.lib.codebook import load_codebook
+from pipelines.coder.codebook import load_codebook
 from pipelines.lib.contracts import contracts_dir, load_contract
 
 _NO_PARAMS: Mapping[str, object] = MappingProxyType({})
@@ -131,7 +131,8 @@ def _days_after_story(df: pd.DataFrame) -> pd.Series:
 
 
 def _doc_ids_count(df: pd.DataFrame) -> pd.Series:
-    return df["doc_ids"].map(lambda ids: None if ids is None else len(ids)).astype("Int64")
+    # Lists from pandas, numpy arrays from Parquet; anything without a length is a null.
+    return df["doc_ids"].map(lambda ids: len(ids) if hasattr(ids, "__len__") else None).astype("Int64")
 
 
 _CODEBOOK_COLUMNS: Mapping[str, Callable[[pd.DataFrame], pd.Series]] = {
@@ -183,10 +184,11 @@ def validate_table(
     returned in the report. Raises SuiteError if a column or parameter is missing or GX fails.
     """
     suite = load_suite(name)
-    frame = add_derived_columns(name, df)
-    if missing := sorted(suite_columns(suite) - set(frame.columns)):
+    derived = set(DERIVED_COLUMNS.get(name, {}))
+    if missing := sorted(suite_columns(suite) - derived - set(df.columns)):
         raise SuiteError(f"{name}: the frame lacks columns the suite checks: {', '.join(missing)}")
-    values = {**builtin_parameters(), **params}
+    frame = add_derived_columns(name, df)
+    values = {**builtin_parameters(), **{key: _parameter_value(value) for key, value in params.items()}}
     if missing := sorted(suite_parameters(suite) - values.keys()):
         raise SuiteError(f"{name}: suite parameters not supplied: {', '.join(missing)}")
     results, docs = _run_suite(name, frame, suite, values, data_docs_dir)
@@ -200,6 +202,15 @@ def validate_table(
         bad_row_indices=tuple(bad_rows),
         data_docs_path=docs,
     )
+
+
+def _parameter_value(value: object) -> object:
+    """Collections as sorted lists: GX serialises parameters into its results, and sets do not serialise."""
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if isinstance(value, tuple | pd.Series | pd.Index) or hasattr(value, "tolist"):
+        return list(value)
+    return value
 
 
 def _ephemeral_context() -> Any:

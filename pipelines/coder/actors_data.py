@@ -1,0 +1,542 @@
+"""The actor dictionaries: countries, agents, organisations and document context, read from YAML.
+
+The files live in `data/actors/` beside this module; their format is written down in
+`data/actors/FORMAT.md`. Loading validates every entry and stops at the first problem with a
+`DictionaryError` naming the file and line, so a researcher who edits a file learns exactly what
+to fix. The result is a tree of frozen dataclasses plus a version (a content hash) that every
+coded row can carry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from pipelines.coder.errors import DictionaryError
+
+DEFAULT_DIRECTORY = Path(__file__).parent / "data" / "actors"
+AGENTS_FILE = "agents.yaml"
+COUNTRIES_FILE = "countries.yaml"
+ORGANIZATIONS_FILE = "organizations.yaml"
+CONTEXT_FILE = "context.yaml"
+FILE_NAMES = tuple(sorted((AGENTS_FILE, CONTEXT_FILE, COUNTRIES_FILE, ORGANIZATIONS_FILE)))
+
+COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")
+AGENT_CODE = re.compile(r"^[A-Z]{3}$")
+ORGANIZATION_CODE = re.compile(r"^(IGO|NGO)[A-Z]{3,9}$")
+
+# Abbreviations this short collide with ordinary words in other cases ("US"/"us", "WHO"/"who");
+# longer ones are often written in title case by the press ("Unesco"), so they match any case.
+CASE_SENSITIVE_MAX_LETTERS = 5
+
+CaseRule = Literal["exact", "capitalized", "any"]
+
+
+@dataclass(frozen=True)
+class CountryEntry:
+    """A country or territory: its CAMEO code and every phrase that names it."""
+
+    code: str
+    names: tuple[str, ...]
+    adjectives: tuple[str, ...]
+    capitals: tuple[str, ...]
+    seats: tuple[tuple[str, str], ...]  # (phrase, agent code), e.g. ("White House", "GOV")
+
+
+@dataclass(frozen=True)
+class AgentEntry:
+    """A CAMEO agent (role) code and the nouns that name it."""
+
+    code: str
+    name: str
+    nouns: tuple[str, ...]
+    priority: int = 1  # when one mention holds nouns of two agents, the higher priority wins
+
+
+@dataclass(frozen=True)
+class OrganizationEntry:
+    """An international organisation with its CAMEO code (IGO…/NGO…)."""
+
+    code: str
+    names: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ContextAlias:
+    """A phrase that names `refers_to` once a country in `requires_any` was named earlier."""
+
+    text: str
+    refers_to: str
+    requires_any: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupAlias:
+    """A phrase naming several countries; empty `refers_to` = the two most recently named."""
+
+    text: str
+    refers_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActorDictionary:
+    """All actor dictionaries, validated, with the version of the files they came from."""
+
+    countries: tuple[CountryEntry, ...]
+    agents: tuple[AgentEntry, ...]
+    organizations: tuple[OrganizationEntry, ...]
+    aliases: tuple[ContextAlias, ...]
+    groups: tuple[GroupAlias, ...]
+    version: str  # first 12 hex digits of sha256 over the files' bytes, in `files` order
+    files: tuple[str, ...]  # file names, sorted
+    not_actors: tuple[str, ...] = field(default=())  # phrases that shadow a country phrase
+
+    def country(self, code: str) -> CountryEntry:
+        """The country entry for `code`; KeyError if there is none."""
+        return _by_code(self.countries, code)
+
+    def agent(self, code: str) -> AgentEntry:
+        """The agent entry for `code`; KeyError if there is none."""
+        return _by_code(self.agents, code)
+
+    def organization(self, code: str) -> OrganizationEntry:
+        """The organisation entry for `code`; KeyError if there is none."""
+        return _by_code(self.organizations, code)
+
+    def resolve_alias(self, text: str, named_earlier: Iterable[str]) -> ContextAlias | None:
+        """The alias `text` stands for, given the country codes the document named before it.
+
+        Aliases sharing a text ("the South": KOR after a Korea, SSD after a Sudan) are tried in
+        file order; the first whose `requires_any` meets a named country wins. None if none does.
+        """
+        named = set(named_earlier)
+        key = phrase_key(text)
+        for alias in self.aliases:
+            if phrase_key(alias.text) == key and named.intersection(alias.requires_any):
+                return alias
+        return None
+
+
+def _by_code(entries: tuple[Any, ...], code: str) -> Any:
+    for entry in entries:
+        if entry.code == code:
+            return entry
+    raise KeyError(code)
+
+
+# --- matching helpers the coder shares with the validation -------------------------------------
+
+
+def is_case_sensitive(phrase: str) -> bool:
+    """True for an all-capitals abbreviation of at most five letters ("US", "U.S.", "DPRK", "WHO").
+
+    Such a phrase matches only in exactly that case, so "US" never matches the pronoun "us".
+    """
+    letters = [ch for ch in phrase if ch.isalpha()]
+    return 0 < len(letters) <= CASE_SENSITIVE_MAX_LETTERS and all(ch.isupper() for ch in letters)
+
+
+def case_rule(phrase: str, word: str) -> CaseRule:
+    """How one word (token) of `phrase` must be cased in the text to match.
+
+    "exact" for every word of a case-sensitive abbreviation; "capitalized" for a word written
+    with a capital ("Turkey" does not match "turkey", "the North" does not match "the north");
+    "any" for a lowercase word ("the", agent nouns).
+    """
+    if is_case_sensitive(phrase):
+        return "exact"
+    return "capitalized" if word[:1].isupper() else "any"
+
+
+def phrase_key(phrase: str) -> str:
+    """The form two phrases are compared in: exact for case-sensitive ones, else casefolded."""
+    collapsed = " ".join(phrase.split())
+    return collapsed if is_case_sensitive(collapsed) else collapsed.casefold()
+
+
+def plural_forms(phrase: str) -> tuple[str, ...]:
+    """Regular English plurals of the phrase's last word ("Israeli" -> "Israelis").
+
+    spaCy does not lemmatise proper-noun plurals ("Israelis" keeps its lemma), so the coder
+    matches these forms too. Irregular plurals of common nouns ("gunmen") are left to the lemma.
+    """
+    if is_case_sensitive(phrase) or not phrase[-1:].isalpha():
+        return ()
+    head, _, last = phrase.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    lower = last.lower()
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return (f"{prefix}{last}es",)
+    if lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return (f"{prefix}{last[:-1]}ies",)
+    return (f"{prefix}{last}s",)
+
+
+# --- YAML with line numbers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A YAML value and the 1-based line it starts on. `kind` is map, seq, str or another tag."""
+
+    kind: str
+    value: Any  # dict[str, _Node] | list[_Node] | str
+    line: int
+
+
+def _parse(path: Path, data: bytes) -> _Node:
+    """Compose the YAML in `data` into _Nodes, turning syntax errors into DictionaryErrors."""
+    try:
+        text = data.decode("utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError as exc:
+        raise DictionaryError(path, None, f"not UTF-8 text ({exc.reason})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DictionaryError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if root is None:
+        raise DictionaryError(path, None, "the file is empty")
+    return _convert(path, root)
+
+
+def _convert(path: Path, node: yaml.Node) -> _Node:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        return _Node("map", _convert_mapping(path, node), line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node("seq", [_convert(path, item) for item in node.value], line)
+    # Only plain text is wanted; other tags (int, bool, null) are kept so errors can name them.
+    kind = "str" if node.tag == "tag:yaml.org,2002:str" else node.tag.rsplit(":", 1)[-1]
+    return _Node(kind, node.value, line)
+
+
+def _convert_mapping(path: Path, node: yaml.MappingNode) -> dict[str, _Node]:
+    # PyYAML silently keeps the last of two equal keys; a researcher's typo must not vanish.
+    result: dict[str, _Node] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise DictionaryError(path, key_line, "a key must be plain text")
+        key = key_node.value
+        if key in result:
+            first = result[key].line
+            raise DictionaryError(path, key_line, f"key '{key}' given twice (first on line {first})")
+        value = _convert(path, value_node)
+        # Errors about a value point at its key: a block list starts on the line below.
+        result[key] = _Node(value.kind, value.value, key_line)
+    return result
+
+
+# --- shape checks ------------------------------------------------------------------------------
+
+
+def _mapping(
+    path: Path, node: _Node, what: str, allowed: set[str], required: set[str]
+) -> dict[str, _Node]:
+    """The node as a mapping with only `allowed` keys and every `required` key."""
+    if node.kind != "map":
+        raise DictionaryError(path, node.line, f"{what} must be a mapping of keys to values")
+    for key, value in node.value.items():
+        if key not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise DictionaryError(path, value.line, f"unknown key '{key}' in {what} (allowed: {names})")
+    for key in sorted(required - node.value.keys()):
+        raise DictionaryError(path, node.line, f"{what} has no '{key}'")
+    return node.value
+
+
+def _sequence(path: Path, node: _Node | None, what: str) -> list[_Node]:
+    """The node as a list; a missing or empty value is an empty list."""
+    if node is None or node.kind == "null":
+        return []
+    if node.kind != "seq":
+        raise DictionaryError(path, node.line, f"{what} must be a list")
+    return node.value
+
+
+def _text(path: Path, node: _Node, what: str) -> str:
+    """The node as non-empty text without surrounding spaces."""
+    if node.kind != "str":
+        hint = " (put it in quotes)" if node.kind in ("bool", "int", "float", "null") else ""
+        message = f"{what} must be text, not {node.kind} '{node.value}'{hint}"
+        raise DictionaryError(path, node.line, message)
+    if not node.value.strip():
+        raise DictionaryError(path, node.line, f"{what} is empty")
+    if node.value != node.value.strip():
+        raise DictionaryError(path, node.line, f"{what} '{node.value}' has spaces at its ends")
+    return node.value
+
+
+def _texts(path: Path, node: _Node | None, what: str) -> list[tuple[str, int]]:
+    """A list of texts with their lines."""
+    return [(_text(path, item, what), item.line) for item in _sequence(path, node, f"{what}s")]
+
+
+def _code(path: Path, node: _Node, pattern: re.Pattern[str], what: str) -> str:
+    code = _text(path, node, what)
+    if not pattern.match(code):
+        raise DictionaryError(path, node.line, f"{what} '{code}' does not match {pattern.pattern}")
+    return code
+
+
+def _int(path: Path, node: _Node, what: str) -> int:
+    if node.kind != "int":
+        raise DictionaryError(path, node.line, f"{what} must be a whole number, not '{node.value}'")
+    return int(node.value)
+
+
+# --- uniqueness --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Seen:
+    """Where each key was first defined, to report both places when it comes again."""
+
+    what: str
+    first: dict[str, tuple[str, Path, int]] = field(default_factory=dict)
+
+    def add(self, key: str, owner: str, path: Path, line: int, shown: str | None = None) -> None:
+        """Record `key` for `owner`; raise if it was already recorded (for anyone)."""
+        if key not in self.first:
+            self.first[key] = (owner, path, line)
+            return
+        other, other_path, other_line = self.first[key]
+        place = f"line {other_line}" if other_path == path else f"{other_path}:{other_line}"
+        who = f"again for {owner}" if other == owner else f"for {owner} and for {other}"
+        raise DictionaryError(path, line, f"{self.what} '{shown or key}' is listed {who} ({place})")
+
+
+# --- the four files ----------------------------------------------------------------------------
+
+
+def _load_agents(path: Path, root: _Node) -> tuple[tuple[AgentEntry, ...], dict[str, int]]:
+    """The agents and the line each is defined on."""
+    top = _mapping(path, root, "the file", {"agents"}, {"agents"})
+    codes, nouns = _Seen("agent code"), _Seen("agent noun")
+    entries, lines = [], {}
+    for node in _sequence(path, top["agents"], "agents"):
+        entry = _agent(path, node, nouns)
+        codes.add(entry.code, entry.code, path, node.line)
+        entries.append(entry)
+        lines[entry.code] = node.line
+    return tuple(entries), lines
+
+
+def _agent(path: Path, node: _Node, nouns: _Seen) -> AgentEntry:
+    allowed = {"code", "name", "priority", "nouns"}
+    fields = _mapping(path, node, "an agent", allowed, allowed - {"priority"})
+    code = _code(path, fields["code"], AGENT_CODE, "agent code")
+    words = _texts(path, fields["nouns"], "agent noun")
+    if not words:
+        raise DictionaryError(path, fields["nouns"].line, f"agent {code} has no nouns")
+    for word, line in words:
+        # Nouns are generic words; only short abbreviations keep their capitals ("MP", "NGO").
+        if word != word.lower() and not is_case_sensitive(word):
+            raise DictionaryError(path, line, f"agent noun '{word}' must be lowercase")
+        nouns.add(phrase_key(word), code, path, line, word)
+    priority = _int(path, fields["priority"], "priority") if "priority" in fields else 1
+    name = _text(path, fields["name"], "agent name")
+    return AgentEntry(code, name, tuple(word for word, _ in words), priority)
+
+
+def _check_code_clash(path: Path, agent_lines: dict[str, int], country_codes: set[str]) -> None:
+    # "PRKGOV" must split one way only: an agent code may not also be a country code.
+    for code, line in agent_lines.items():
+        if code in country_codes:
+            raise DictionaryError(path, line, f"agent code {code} is also a country code")
+
+
+def _load_countries(
+    path: Path, root: _Node, agent_codes: set[str], phrases: _Seen
+) -> tuple[tuple[CountryEntry, ...], tuple[str, ...]]:
+    """The countries and the not_actors phrases; every phrase is recorded in `phrases`."""
+    top = _mapping(path, root, "the file", {"countries", "not_actors"}, {"countries"})
+    codes = _Seen("country code")
+    entries = []
+    for node in _sequence(path, top["countries"], "countries"):
+        entry = _country(path, node, agent_codes, phrases)
+        codes.add(entry.code, entry.code, path, node.line)
+        entries.append(entry)
+    return tuple(entries), _not_actors(path, top.get("not_actors"), phrases)
+
+
+def _country(path: Path, node: _Node, agent_codes: set[str], phrases: _Seen) -> CountryEntry:
+    allowed = {"code", "names", "adjectives", "capitals", "seats"}
+    fields = _mapping(path, node, "a country", allowed, {"code", "names"})
+    code = _code(path, fields["code"], COUNTRY_CODE, "country code")
+    texts: dict[str, tuple[str, ...]] = {}
+    for key in ("names", "adjectives", "capitals"):
+        listed = _texts(path, fields.get(key), key[:-1])
+        for phrase, line in listed:
+            phrases.add(phrase_key(phrase), code, path, line, phrase)
+        texts[key] = tuple(phrase for phrase, _ in listed)
+    if not texts["names"]:
+        raise DictionaryError(path, fields["names"].line, f"country {code} has no names")
+    seats = _seats(path, fields.get("seats"), code, agent_codes, phrases)
+    return CountryEntry(code, texts["names"], texts["adjectives"], texts["capitals"], seats)
+
+
+def _seats(
+    path: Path, node: _Node | None, code: str, agent_codes: set[str], phrases: _Seen
+) -> tuple[tuple[str, str], ...]:
+    if node is None or node.kind == "null":
+        return ()
+    if node.kind != "map":
+        raise DictionaryError(path, node.line, "seats must be a mapping of phrase: agent code")
+    seats = []
+    for phrase, agent_node in node.value.items():
+        agent = _code(path, agent_node, AGENT_CODE, "agent code")
+        if agent not in agent_codes:
+            message = f"seat '{phrase}' names agent {agent}, which {AGENTS_FILE} does not define"
+            raise DictionaryError(path, agent_node.line, message)
+        phrases.add(phrase_key(phrase), code, path, agent_node.line, phrase)
+        seats.append((phrase, agent))
+    return tuple(seats)
+
+
+def _not_actors(path: Path, node: _Node | None, phrases: _Seen) -> tuple[str, ...]:
+    seen = _Seen("not_actors phrase")
+    result = []
+    for phrase, line in _texts(path, node, "not_actors phrase"):
+        key = phrase_key(phrase)
+        seen.add(key, "not_actors", path, line, phrase)
+        if key in phrases.first:
+            raise DictionaryError(path, line, f"'{phrase}' is itself a country phrase, not a non-actor")
+        # A phrase that contains no country phrase shadows nothing: most likely a typo.
+        if not any(_starts_word_in(known, phrase) for known in phrases.first):
+            raise DictionaryError(path, line, f"not_actors phrase '{phrase}' contains no country phrase")
+        result.append(phrase)
+    return tuple(result)
+
+
+def _starts_word_in(key: str, phrase: str) -> bool:
+    """Whether the phrase with this key starts a word in `phrase` ("America" in "Americas")."""
+    haystack = phrase if is_case_sensitive(key) else phrase.casefold()
+    return re.search(rf"(?<!\w){re.escape(key)}", haystack) is not None
+
+
+def _load_organizations(path: Path, root: _Node, phrases: _Seen) -> tuple[OrganizationEntry, ...]:
+    top = _mapping(path, root, "the file", {"organizations"}, {"organizations"})
+    codes = _Seen("organisation code")
+    entries = []
+    for node in _sequence(path, top["organizations"], "organizations"):
+        entry = _organization(path, node, phrases)
+        codes.add(entry.code, entry.code, path, node.line)
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _organization(path: Path, node: _Node, phrases: _Seen) -> OrganizationEntry:
+    fields = _mapping(path, node, "an organisation", {"code", "names", "note"}, {"code", "names"})
+    code = _code(path, fields["code"], ORGANIZATION_CODE, "organisation code")
+    names = _texts(path, fields["names"], "name")
+    if not names:
+        raise DictionaryError(path, fields["names"].line, f"organisation {code} has no names")
+    for name, line in names:
+        phrases.add(phrase_key(name), code, path, line, name)
+    note = _text(path, fields["note"], "note") if "note" in fields else None
+    return OrganizationEntry(code, tuple(name for name, _ in names), note)
+
+
+def _load_context(
+    path: Path, root: _Node, country_codes: set[str]
+) -> tuple[tuple[ContextAlias, ...], tuple[GroupAlias, ...]]:
+    top = _mapping(path, root, "the file", {"aliases", "groups"}, set())
+    seen_aliases, seen_groups = _Seen("alias"), _Seen("group phrase")
+    alias_nodes = _sequence(path, top.get("aliases"), "aliases")
+    aliases = tuple(_alias(path, node, country_codes, seen_aliases) for node in alias_nodes)
+    alias_keys = {phrase_key(alias.text) for alias in aliases}
+    groups = []
+    for node in _sequence(path, top.get("groups"), "groups"):
+        group = _group(path, node, country_codes, seen_groups)
+        if phrase_key(group.text) in alias_keys:
+            raise DictionaryError(path, node.line, f"'{group.text}' is both an alias and a group")
+        groups.append(group)
+    return aliases, tuple(groups)
+
+
+def _country_ref(path: Path, node: _Node, country_codes: set[str], what: str) -> str:
+    code = _code(path, node, COUNTRY_CODE, "country code")
+    if code not in country_codes:
+        raise DictionaryError(path, node.line, f"{what} names {code}, which {COUNTRIES_FILE} does not define")
+    return code
+
+
+def _alias(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> ContextAlias:
+    keys = {"text", "refers_to", "requires_any"}
+    fields = _mapping(path, node, "an alias", keys, keys)
+    text = _text(path, fields["text"], "alias text")
+    refers_to = _country_ref(path, fields["refers_to"], country_codes, "refers_to")
+    items = _sequence(path, fields["requires_any"], "requires_any")
+    requires_any = tuple(_country_ref(path, item, country_codes, "requires_any") for item in items)
+    if not requires_any:
+        raise DictionaryError(path, fields["requires_any"].line, f"alias '{text}' has an empty requires_any")
+    # One text may stand for different countries in different documents, but not twice for one.
+    seen.add(f"{phrase_key(text)} -> {refers_to}", refers_to, path, fields["text"].line, text)
+    return ContextAlias(text, refers_to, requires_any)
+
+
+def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> GroupAlias:
+    fields = _mapping(path, node, "a group", {"text", "refers_to"}, {"text"})
+    text = _text(path, fields["text"], "group text")
+    items = _sequence(path, fields.get("refers_to"), "refers_to")
+    refers_to = tuple(_country_ref(path, item, country_codes, "refers_to") for item in items)
+    if len(refers_to) == 1:
+        message = f"group '{text}' names one country; make it an alias"
+        raise DictionaryError(path, fields["refers_to"].line, message)
+    seen.add(phrase_key(text), "groups", path, fields["text"].line, text)
+    return GroupAlias(text, refers_to)
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+
+def _read(directory: Path) -> dict[str, tuple[Path, bytes]]:
+    files = {}
+    for name in FILE_NAMES:
+        path = directory / name
+        if not path.is_file():
+            raise DictionaryError(path, None, "file not found")
+        files[name] = (path, path.read_bytes())
+    return files
+
+
+def _version(files: dict[str, tuple[Path, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name in FILE_NAMES:  # sorted, so the version does not depend on reading order
+        digest.update(files[name][1])
+    return digest.hexdigest()[:12]
+
+
+def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
+    """Load and validate the actor dictionaries from `directory` (default: the packaged data).
+
+    Raises DictionaryError (file, line, message) at the first malformed entry.
+    """
+    files = _read(directory or DEFAULT_DIRECTORY)
+    parsed = {name: (path, _parse(path, data)) for name, (path, data) in files.items()}
+    agents, agent_lines = _load_agents(*parsed[AGENTS_FILE])
+    phrases = _Seen("phrase")  # countries and organisations share one namespace of phrases
+    countries, not_actors = _load_countries(*parsed[COUNTRIES_FILE], set(agent_lines), phrases)
+    country_codes = {country.code for country in countries}
+    _check_code_clash(parsed[AGENTS_FILE][0], agent_lines, country_codes)
+    organizations = _load_organizations(*parsed[ORGANIZATIONS_FILE], phrases)
+    aliases, groups = _load_context(*parsed[CONTEXT_FILE], country_codes)
+    return ActorDictionary(
+        countries=countries,
+        agents=agents,
+        organizations=organizations,
+        aliases=aliases,
+        groups=groups,
+        version=_version(files),
+        files=FILE_NAMES,
+        not_actors=not_actors,
+    )
