@@ -144,17 +144,30 @@ def _code_files(files: list[Path], args: argparse.Namespace):
 
 def _write_output(frame, out: Path) -> None:
     """Write atomically: a temporary file renamed into place, so a crash leaves no half file."""
+    import pyarrow.parquet as pq
+
+    from pipelines.lib.contracts import conform, load_contract
+
     temporary = out.with_name(f".{out.name}.tmp")
+    table = conform(frame, load_contract("events"))  # the published table's exact types
     try:
         if out.suffix == ".parquet":
-            frame.to_parquet(temporary, index=False)
-        elif out.suffix == ".csv":
-            frame.to_csv(temporary, index=False)
+            pq.write_table(table, temporary)
         else:
-            frame.to_json(temporary, orient="records", lines=True, date_format="iso", force_ascii=False)
+            _write_text(table.to_pandas(), temporary, out.suffix)
         temporary.replace(out)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _write_text(frame, path: Path, suffix: str) -> None:
+    """CSV or JSON lines with dates as YYYY-MM-DD and codes as strings."""
+    for column in ("story_date", "event_date"):
+        frame[column] = frame[column].map(lambda value: value.isoformat() if value is not None and value == value else None)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
 
 
 # -- evaluate -------------------------------------------------------------------------------

@@ -47,12 +47,12 @@ def run_backfill(raw: Path, coded: Path) -> int:
 
     instance = dg.DagsterInstance.get()
     config = run_config(raw, coded)
-    scan_result = defs.get_job_def("scan_raw").execute_in_process(run_config=config, instance=instance, raise_on_error=False)
+    scan_result = defs.resolve_job_def("scan_raw").execute_in_process(run_config=config, instance=instance, raise_on_error=False)
     if not scan_result.success:
         print("eventcoder: scanning data/raw failed; see the run in the Dagster UI", file=sys.stderr)
         return 1
     dates = scan(raw).dates()
-    job = defs.get_job_def("code_stories")
+    job = defs.resolve_job_def("code_stories")
     failed: list[str] = []
     totals = {"documents": 0, "events": 0}
     with tqdm(dates, desc="story dates", unit="date", file=sys.stderr, dynamic_ncols=True) as bar:

@@ -206,14 +206,42 @@ class DocActors:
                 return own
         found = self._search_modifiers(token)
         agent = self._stronger(self._agent_at(token), found.agent)
-        if not found.countries and not found.organizations:
-            return []
         tokens = sorted({token.i, *found.tokens})
         text = self.doc[tokens[0] : tokens[-1] + 1].text
+        if not found.countries and not found.organizations:
+            # "the police", "opposition activists": an agent whose country the sentence or story
+            # must supply (see `localize`); without an agent it is no actor at all.
+            return [self._actor(None, None, agent, text, tokens, token.i, f"'{token.text}' ({agent}), country not named")] if agent else []
         reason = f"head '{token.text}'" + (f", agent {agent}" if agent else "") + f"; {found.reason}"
         actors = [self._actor(country, None, agent, text, tokens, token.i, reason) for country in found.countries]
         actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
         return actors
+
+    def home_country(self, before: int) -> str | None:
+        """The story's own country so far: the most often named (the earliest on a tie)."""
+        counts: dict[str, int] = {}
+        for position, country in self._named:
+            if position < before:
+                counts[country] = counts.get(country, 0) + 1
+        return max(counts, key=lambda country: counts[country]) if counts else None
+
+    def localize(self, actor: Actor, counterparts: tuple[Actor, ...], sentence_start: int) -> Actor | None:
+        """Give a country-less agent its country: a domestic counterpart's, else the story's own.
+
+        "Bolivia's opposition criticized the government" → BOLGOV (the counterpart BOLOPP is a
+        domestic agent); "Police arrested protesters" in a story about Kenya → KENCOP, KENCVL.
+        """
+        if actor.country or actor.code.startswith(("IGO", "NGO")):
+            return actor
+        domestic = [c.country for c in counterparts if c.country and c.agent]
+        country = domestic[0] if domestic else self.home_country(sentence_start + 1)
+        if country is None:
+            return None
+        return Actor(
+            code=country + (actor.agent or ""), country=country, agent=actor.agent, text=actor.text,
+            start=actor.start, end=actor.end, head=actor.head,
+            reason=f"{actor.reason}; country {country} from {'the other actor' if domestic else 'the story'}",
+        )
 
     def _mention_actors(self, token: Token, mention: Mention) -> list[Actor]:
         """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""

@@ -21,6 +21,7 @@ from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ActorDictionary, load_actor_dictionary
 from pipelines.coder.dates import resolve_event_date
+from pipelines.coder.places import PlaceLookup, default_place_lookup, resolve_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import children, direct_object
@@ -77,6 +78,11 @@ class EventCoder:
         from pipelines.coder.versions import combine
 
         return combine(self.rules.version, self.actor_dictionary.version)
+
+    @cached_property
+    def places(self) -> PlaceLookup:
+        """The offline gazetteer, built on first use (about a second)."""
+        return default_place_lookup()
 
     @cached_property
     def model(self) -> str:
@@ -151,7 +157,10 @@ class EventCoder:
             return RuleOutcome(rule, None, reason=f"not coded: {mood.reason}")
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         targets = self._fill(rule, rule.target, trigger, doc_actors)
-        pairs = _pairs(rule, sources, targets, self._fill(rule, ("between",), trigger, doc_actors))
+        start = trigger.sent.start
+        sources, targets = _localize_all(doc_actors, sources, targets, start), _localize_all(doc_actors, targets, sources, start)
+        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), start)
+        pairs = _pairs(rule, sources, targets, between)
         if not pairs:
             missing = "source" if not sources else "target"
             return RuleOutcome(rule, None, sources, targets, reason=f"no {missing} actor")
@@ -196,6 +205,7 @@ class EventCoder:
         outcome: RuleOutcome, source: Actor, target: Actor,
     ) -> Event:
         date = resolve_event_date(trigger, document.story_date, announced=outcome.mood == moods.INTENT)
+        place = resolve_place(trigger, self.places)
         return Event(
             doc_id=document.doc_id,
             sentence_index=index,
@@ -210,6 +220,10 @@ class EventCoder:
             event_date=date.date,
             event_date_text=date.text,
             date_precision=date.precision,
+            action_place=place.name if place else None,
+            action_country=place.country if place else None,
+            lat=place.lat if place else None,
+            lon=place.lon if place else None,
             mood=outcome.mood,
             notes=(outcome.reason,),
         )
@@ -248,6 +262,11 @@ def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:
     return found
 
 
+def _localize_all(doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], start: int) -> tuple[Actor, ...]:
+    localized = (doc_actors.localize(actor, counterparts, start) for actor in actors)
+    return tuple(actor for actor in localized if actor is not None)
+
+
 def _pairs(
     rule: Rule, sources: tuple[Actor, ...], targets: tuple[Actor, ...], between: tuple[Actor, ...]
 ) -> tuple[tuple[Actor, Actor], ...]:
@@ -260,8 +279,16 @@ def _pairs(
 
 
 def _distinct(source: Actor, target: Actor) -> bool:
-    """Two different actors: an event needs someone acting on someone else."""
-    return source.code != target.code
+    """Two different actors: an event needs someone acting on someone else.
+
+    A government does not act on its own bare country: "the government rejected Egypt's demand"
+    must not become EGYGOV -> EGY when the story's country was guessed wrong.
+    """
+    if source.code == target.code:
+        return False
+    if source.country == target.country and not (source.agent and target.agent):
+        return False
+    return True
 
 
 def _verb_text(trigger: Token) -> str:

@@ -222,11 +222,13 @@ def default_place_lookup() -> PlaceLookup:
 
 
 def _attachment_heads(trigger: Token) -> Iterator[Token]:
-    """Where a locative may hang: the trigger, its clause verb, then a verb it is coordinated with."""
+    """Where a locative may hang: the trigger, its clause verb, the verb's direct object (the
+    parser often hangs "met X in Lima" on X), then a verb it is coordinated with."""
     verb = clause_head(trigger)
     yield trigger
-    if verb is not trigger:
+    if verb != trigger:
         yield verb
+    yield from (child for child in verb.children if child.dep_ in ("dobj", "obj"))
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         yield verb.head
 

@@ -2,17 +2,14 @@
 
 import dagster as dg
 
-from pipelines.defs.partitions import story_dates
-
 code_stories_job = dg.define_asset_job(
     name="code_stories",
-    selection=dg.AssetSelection.groups("ingest", "coding", "publish") - dg.AssetSelection.keys("raw_stories"),
-    partitions_def=story_dates,
+    selection=dg.AssetSelection.groups("ingest", "coding", "publish") - dg.AssetSelection.assets("raw_stories"),
     description="Code one story date: documents -> coded_events (+ blocking checks) -> events and aggregates.",
 )
 
 scan_raw_job = dg.define_asset_job(
     name="scan_raw",
-    selection=dg.AssetSelection.keys("raw_stories"),
+    selection=dg.AssetSelection.assets("raw_stories"),
     description="Scan data/raw: register story dates as partitions and record rejected inputs.",
 )

@@ -1,6 +1,5 @@
 """Resources shared by every domain: where the data lives, and the coder."""
 
-from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path

@@ -19,7 +19,7 @@ import pandas as pd
 from pipelines.lib.contracts import TableContract, load_contract
 
 EVENT_KEY = ["event_date", "source_actor", "target_actor", "event_code"]
-DYAD_KEY = ["date", "source_country", "target_country", "quad_class"]
+DYAD_KEY = ["event_date", "source_country", "target_country", "quad_class"]
 # pandas dtypes for the contract types that have a plain numpy equivalent.
 _PANDAS_DTYPES = {"int8": "int8", "int32": "int32", "int64": "int64", "float64": "float64"}
 
@@ -74,7 +74,7 @@ def dyad_days(events: pd.DataFrame) -> pd.DataFrame:
     if dyadic.empty:
         return _empty(contract)
     # One row per event_days key: an event's countries follow from its actor codes.
-    one_a_day = dyadic.drop_duplicates(subset=EVENT_KEY).rename(columns={"event_date": "date"})
+    one_a_day = dyadic.drop_duplicates(subset=EVENT_KEY)
     table = one_a_day.groupby(DYAD_KEY, sort=True).agg(
         n_events=("event_code", "size"),
         mean_goldstein=("goldstein", "mean"),

@@ -6,13 +6,11 @@ one, never half of one. pyarrow's dataset discovery skips names starting with ".
 temporary file left by a killed writer is never read; the next write of that partition removes it.
 
 The directory name is a Hive partition key (`date=`), so `pd.read_parquet(root / table)` works for
-users. A column literally named `date` (dyad_days) would collide with that key, so it is stored in
-the directory name only, as Hive tables do, and restored as date32 by `read_partition`/`read_table`.
+users (it adds a `date` column from the folder names). No table may store a column named `date`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import uuid
@@ -29,8 +27,6 @@ PARTITION_KEY = "date"
 PART_FILE = "part-0.parquet"
 _TEMP_PREFIX = f".{PART_FILE}."
 _TEMP_SUFFIX = ".tmp"
-# Schema metadata key recording where the partition-key column sat before it was moved into the path.
-_KEY_COLUMN_INDEX = "partition_key_column_index"
 _PARTITION_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HIVE = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
 
@@ -53,7 +49,7 @@ def write_partition(
     temporary files it finds in the partition's folder, taking them for a killed writer's.
     """
     path = partition_path(root, table_name, partition_value)
-    stored = _without_partition_key(table, partition_value)
+    stored = _refuse_partition_key_column(table)
     _replace_file(path, stored, metadata)
     return path
 
@@ -103,45 +99,24 @@ def _fsync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _without_partition_key(table: pa.Table, partition_value: str) -> pa.Table:
-    """Drops a `date` column (it lives in the path), after checking every row agrees with the path."""
-    if PARTITION_KEY not in table.column_names:
-        return table
-    column = table.column(PARTITION_KEY)
-    if column.type != pa.date32():
-        raise ValueError(f"column {PARTITION_KEY!r} must be date32 to be a partition key, got {column.type}")
-    values = {v.isoformat() if v else None for v in column.to_pylist()}
-    if values - {partition_value}:
-        raise ValueError(f"column {PARTITION_KEY!r} holds {sorted(map(str, values))}, not only {partition_value}")
-    index = table.column_names.index(PARTITION_KEY)
-    stripped = table.remove_column(index)
-    metadata = {**(table.schema.metadata or {}), _KEY_COLUMN_INDEX.encode(): str(index).encode()}
-    return stripped.replace_schema_metadata(metadata)
+def _refuse_partition_key_column(table: pa.Table) -> pa.Table:
+    """A stored column named like the Hive key would clash with it when the folder is read."""
+    if PARTITION_KEY in table.column_names:
+        raise ValueError(f"a column named {PARTITION_KEY!r} clashes with the partition folders; rename it")
+    return table
 
 
 def read_partition(root: Path, table_name: str, partition_value: str) -> pa.Table:
     """One partition as written (exact Arrow types and metadata); FileNotFoundError if absent."""
     path = partition_path(root, table_name, partition_value)
-    table = pq.read_table(path, partitioning=None)
-    return _with_partition_key(table, dt.date.fromisoformat(partition_value))
-
-
-def _with_partition_key(table: pa.Table, value: dt.date) -> pa.Table:
-    """Puts a `date` column that write_partition moved into the path back where it was."""
-    metadata = dict(table.schema.metadata or {})
-    index = metadata.pop(_KEY_COLUMN_INDEX.encode(), None)
-    if index is None:
-        return table
-    column = pa.array([value] * table.num_rows, type=pa.date32())
-    field = pa.field(PARTITION_KEY, pa.date32(), nullable=False)
-    return table.add_column(int(index), field, column).replace_schema_metadata(metadata)
+    return pq.read_table(path, partitioning=None)
 
 
 def read_table(root: Path, table_name: str) -> pd.DataFrame:
     """All partitions of a table as one DataFrame (empty, without columns, if nothing is written yet).
 
-    Reads through a pyarrow dataset with Hive partitioning, as `pd.read_parquet` does, but types the
-    `date` key as date32 and keeps it only for tables that store it in the path (dyad_days).
+    Reads through a pyarrow dataset, as `pd.read_parquet` does, without the `date` folder key
+    (every table carries its dates as columns).
     """
     folder = Path(root) / table_name
     if not folder.is_dir():
@@ -150,15 +125,7 @@ def read_table(root: Path, table_name: str) -> pd.DataFrame:
     fragments = list(dataset.get_fragments())
     if not fragments:
         return pd.DataFrame()
-    table = dataset.to_table()
-    stored_schema = fragments[0].physical_schema
-    index = (stored_schema.metadata or {}).get(_KEY_COLUMN_INDEX.encode())
-    if index is None:
-        return table.drop_columns([PARTITION_KEY]).to_pandas()
-    key = table.column(PARTITION_KEY)
-    columns = [n for n in table.column_names if n != PARTITION_KEY]
-    table = table.select(columns).add_column(int(index), pa.field(PARTITION_KEY, pa.date32()), key)
-    return table.to_pandas()
+    return dataset.to_table().drop_columns([PARTITION_KEY]).to_pandas()
 
 
 def delete_partition(root: Path, table_name: str, partition_value: str) -> bool:
@@ -185,4 +152,4 @@ def read_metadata(path: Path) -> dict[str, str]:
     """The Parquet schema metadata of one file, decoded (pandas' and Arrow's own keys left out)."""
     raw = pq.read_schema(path).metadata or {}
     decoded = {k.decode(): v.decode() for k, v in raw.items()}
-    return {k: v for k, v in decoded.items() if k not in ("pandas", "ARROW:schema", _KEY_COLUMN_INDEX)}
+    return {k: v for k, v in decoded.items() if k not in ("pandas", "ARROW:schema")}

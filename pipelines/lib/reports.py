@@ -36,7 +36,7 @@ def events_chart(coded_root: Path) -> Path | None:
     counts = counts.rename(columns=QUAD_CLASS_NAMES)
     figure, axes = plt.subplots(figsize=(8, 3.5))
     counts.plot(kind="bar", stacked=True, ax=axes, width=0.8)
-    axes.set_xticklabels([d.strftime("%Y-%m-%d") for d in counts.index], rotation=45, ha="right", fontsize=7)
+    axes.set_xticks(range(len(counts.index)), [d.strftime("%Y-%m-%d") for d in counts.index], rotation=45, ha="right", fontsize=7)
     axes.set_xlabel("event date")
     axes.set_ylabel("events")
     axes.set_title("Coded events per day by QuadClass")

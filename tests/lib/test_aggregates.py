@@ -65,7 +65,7 @@ def test_one_row_per_day_dyad_and_code(events):
 
 
 def test_dyad_days_count_one_a_day_events_with_mean_goldstein(events):
-    dyads = dyad_days(events).set_index(["date", "source_country", "target_country", "quad_class"])
+    dyads = dyad_days(events).set_index(["event_date", "source_country", "target_country", "quad_class"])
     assert dyads.loc[(DAY1, "FRA", "DEU", 1), "n_events"] == 2  # the meeting once, plus code 040
     assert dyads.loc[(DAY1, "FRA", "DEU", 1), "mean_goldstein"] == pytest.approx((2.8 + 1.0) / 2)
     assert dyads.loc[(DAY2, "FRA", "DEU", 1), "n_events"] == 1

@@ -132,7 +132,7 @@ def test_conform_refuses_numeric_event_codes_which_would_lose_leading_zeros() ->
 
 
 def test_conform_refuses_quad_class_overflowing_int8() -> None:
-    frame = pd.DataFrame({"date": [dt.date(2024, 3, 1)], "source_country": ["USA"], "target_country": ["CHN"],
+    frame = pd.DataFrame({"event_date": [dt.date(2024, 3, 1)], "source_country": ["USA"], "target_country": ["CHN"],
                           "quad_class": [300], "n_events": [1], "mean_goldstein": [1.0]})
     with pytest.raises(ValueError, match=r"dyad_days\.quad_class: cannot convert"):
         conform(frame, load_contract("dyad_days"))

@@ -44,16 +44,6 @@ def events_table(story_date: str, event_ids: list[str]) -> pa.Table:
     return conform(frame, load_contract("events"))
 
 
-def dyad_days_table(day: str, n_events: list[int]) -> pa.Table:
-    n = len(n_events)
-    frame = pd.DataFrame(
-        {"date": [dt.date.fromisoformat(day)] * n, "source_country": ["PRK"] * n,
-         "target_country": ["USA"] * n, "quad_class": list(range(1, n + 1)), "n_events": n_events,
-         "mean_goldstein": [-2.5] * n}
-    )
-    return conform(frame, load_contract("dyad_days"))
-
-
 def test_partition_path_is_table_then_hive_date_then_part_file(tmp_path: Path) -> None:
     assert partition_path(tmp_path, "events", "2024-03-01") == tmp_path / "events" / "date=2024-03-01" / "part-0.parquet"
 
@@ -136,22 +126,10 @@ def test_pandas_reads_a_table_folder_of_two_partitions(tmp_path: Path) -> None:
     assert list_partitions(tmp_path, "events") == ("2024-03-01", "2024-03-02")
 
 
-def test_dyad_days_date_column_survives_being_the_partition_key(tmp_path: Path) -> None:
-    write_partition(tmp_path, "dyad_days", "2024-03-01", dyad_days_table("2024-03-01", [3, 1]), VERSIONS)
-    write_partition(tmp_path, "dyad_days", "2024-03-02", dyad_days_table("2024-03-02", [2]), VERSIONS)
-    one = read_partition(tmp_path, "dyad_days", "2024-03-01")
-    assert one.schema.equals(load_contract("dyad_days").arrow_schema(), check_metadata=False)
-    assert one.column("date").to_pylist() == [dt.date(2024, 3, 1)] * 2
-    everything = read_table(tmp_path, "dyad_days")
-    assert list(everything.columns) == list(load_contract("dyad_days").column_names)
-    assert sorted(everything["date"]) == [dt.date(2024, 3, 1)] * 2 + [dt.date(2024, 3, 2)]
-    users_view = pd.read_parquet(tmp_path / "dyad_days")
-    assert sorted(users_view["date"].astype(str)) == ["2024-03-01", "2024-03-01", "2024-03-02"]
-
-
-def test_dyad_days_rows_of_another_day_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="not only 2024-03-02"):
-        write_partition(tmp_path, "dyad_days", "2024-03-02", dyad_days_table("2024-03-01", [1]), VERSIONS)
+def test_a_column_named_like_the_partition_key_is_refused(tmp_path: Path) -> None:
+    table = pa.table({"date": pa.array([dt.date(2024, 3, 1)], pa.date32()), "n": [1]})
+    with pytest.raises(ValueError, match="clashes with the partition folders"):
+        write_partition(tmp_path, "anything", "2024-03-01", table, VERSIONS)
 
 
 def test_delete_partition_removes_its_folder(tmp_path: Path) -> None:

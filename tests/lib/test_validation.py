@@ -191,7 +191,7 @@ def test_event_days_catch_more_docs_than_mentions_and_duplicate_keys() -> None:
 
 
 def test_dyad_days_catch_duplicate_keys() -> None:
-    row = {"date": STORY, "source_country": "PRK", "target_country": "USA", "quad_class": 3,
+    row = {"event_date": STORY, "source_country": "PRK", "target_country": "USA", "quad_class": 3,
            "n_events": 2, "mean_goldstein": -4.0}
     assert validate_table("dyad_days", pd.DataFrame([row, {**row, "quad_class": 4}])).success
     report = validate_table("dyad_days", pd.DataFrame([row, row]))

@@ -4,7 +4,6 @@ The staged partition is validated by the blocking checks in `checks.py`; only th
 `events` asset publish it where readers load it.
 """
 
-from __future__ import annotations
 
 import time
 from collections import Counter

@@ -4,7 +4,6 @@ A failing check stops the run before anything downstream (publishing included), 
 good partition stays what readers load. The failing rows go to the quarantine table.
 """
 
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def run_suite(
     docs_dir = Path(storage.coded) / "reports" / "data_docs" / table / (date or "all")
     report = validate_table(table, frame, params, data_docs_dir=docs_dir)
     if not report.success and date:
-        rows = quarantine_rows(frame, report, table, key, date, context.run_id)
+        rows = quarantine_rows(frame, report, table, key, date, context.run.run_id)
         tables.write_quarantine(storage.coded, stage, date, rows)
         context.log.warning(f"{table} {date}: {len(report.bad_row_indices)} rows quarantined")
     return dg.AssetCheckResult(

@@ -1,6 +1,5 @@
 """The nightly recode: new dates, and dates coded with older coder or dictionary versions."""
 
-from __future__ import annotations
 
 import dagster as dg
 

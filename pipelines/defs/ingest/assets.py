@@ -1,6 +1,5 @@
 """Ingest: scan data/raw, register story dates, write the `documents` table per date."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -24,7 +23,7 @@ def raw_stories(context: dg.AssetExecutionContext, storage: StorageResource) -> 
     if new_dates:
         context.instance.add_dynamic_partitions(story_dates.name, new_dates)
     rejected = [item for item in inventory.rejected if item.doc_id is None or "date" in item.reason]
-    tables.write_snapshot(storage.coded, "rejected_inputs", rejected_frame(rejected, "raw", None, context.run_id))
+    tables.write_snapshot(storage.coded, "rejected_inputs", rejected_frame(rejected, "raw", None, context.run.run_id))
     for item in rejected:
         context.log.warning(f"rejected input {item.message()}")
     return dg.MaterializeResult(
@@ -46,7 +45,7 @@ def documents(context: dg.AssetExecutionContext, storage: StorageResource) -> dg
     frame = pd.DataFrame([document_record(story, now) for story in inventory.stories_on(date)])
     path = tables.write(storage.coded, "documents", date, frame, {})
     rejected = inventory.rejected_on(date)
-    tables.write_quarantine(storage.coded, "documents", date, rejected_frame(rejected, "documents", date, context.run_id))
+    tables.write_quarantine(storage.coded, "documents", date, rejected_frame(rejected, "documents", date, context.run.run_id))
     for item in rejected:
         context.log.warning(f"quarantined {item.message()}")
     return dg.MaterializeResult(

@@ -1,6 +1,5 @@
 """The new-story sensor: requests runs for exactly the dates whose stories were added or changed."""
 
-from __future__ import annotations
 
 import json
 

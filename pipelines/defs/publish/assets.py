@@ -1,13 +1,12 @@
 """Publishing: validated events move to where readers load them, with a report for the UI."""
 
-from __future__ import annotations
 
 import dagster as dg
 
 from pipelines.defs.coding.assets import coded_events
 from pipelines.defs.partitions import story_dates
 from pipelines.defs.resources import StorageResource
-from pipelines.lib import parquet_io, tables
+from pipelines.lib import aggregates, parquet_io, tables
 from pipelines.lib.reports import events_chart, sample_markdown
 
 
@@ -30,3 +29,23 @@ def events(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.Ma
             **{key: metadata[key] for key in ("coder_version", "dictionary_version", "model") if key in metadata},
         }
     )
+
+
+@dg.asset(partitions_def=story_dates, deps=[events], group_name="publish", kinds={"parquet"})
+def event_days(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
+    """One-a-day: one row per (event_date, source, target, code) with mention and document counts.
+
+    Partitioned like the events it reads (by story date); an event dated another day is counted
+    under its own event_date within this story date's partition.
+    """
+    frame = aggregates.event_days(tables.read(storage.coded, "events", context.partition_key))
+    path = tables.write(storage.coded, "event_days", context.partition_key, frame, {})
+    return dg.MaterializeResult(metadata={"rows": len(frame), "mentions": int(frame["n_mentions"].sum()), "path": dg.MetadataValue.path(str(path))})
+
+
+@dg.asset(partitions_def=story_dates, deps=[event_days], group_name="publish", kinds={"parquet"})
+def dyad_days(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
+    """Daily dyad x QuadClass counts and mean Goldstein score: the time-series table."""
+    frame = aggregates.dyad_days(tables.read(storage.coded, "events", context.partition_key))
+    path = tables.write(storage.coded, "dyad_days", context.partition_key, frame, {})
+    return dg.MaterializeResult(metadata={"rows": len(frame), "path": dg.MetadataValue.path(str(path))})

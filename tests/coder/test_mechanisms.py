@@ -1,0 +1,89 @@
+"""Each syntactic mechanism of the coder on the team's own sentences.
+
+Passive voice, conjunctions, possessive proposals, reported speech, negation, future and intent,
+conditionals and questions, document context, titles, domestic actors and places-not-actors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def test_active_voice_source_is_the_subject(code) -> None:
+    assert ("ARG", "CHL", "111") in code("Argentina condemned Chile on Sunday.")
+
+
+def test_passive_voice_source_is_the_by_agent(code) -> None:
+    assert code("Chile was condemned by Argentina on Sunday.") == {("ARG", "CHL", "111")}
+
+
+def test_conjoined_sources_and_targets_give_one_event_per_pair(code) -> None:
+    events = code("Norway and Denmark criticized Russia and Belarus.")
+    assert {(s, t) for s, t, _ in events} == {("NOR", "RUS"), ("NOR", "BLR"), ("DNK", "RUS"), ("DNK", "BLR")}
+
+
+def test_symmetric_meeting_of_a_plural_subject(code) -> None:
+    events = code("Ghana and Togo held talks on Monday.")
+    assert {frozenset((s, t)) for s, t, c in events if c.startswith("04")} == {frozenset(("GHA", "TGO"))}
+
+
+def test_possessive_proposal_names_the_target(code) -> None:
+    assert ("VNM", "CHN", "125") in code("Vietnam rejected China's offer to hold talks on fishing rights.")
+
+
+def test_reported_speech_makes_the_speaker_the_source(code) -> None:
+    events = code('"Serbia must stop the arrests," a Croatian foreign ministry spokesman said.')
+    assert ("HRVGOV", "SRB", "100") in events
+
+
+def test_negation_suppresses_the_event(code) -> None:
+    assert code("Peru did not criticize Ecuador.") == set()
+    assert code("Peru never met Ecuador.") == set()
+
+
+def test_future_meeting_is_an_intent_036(code) -> None:
+    assert code("Uganda will meet Rwanda next month.") == {("UGA", "RWA", "036")}
+    assert ("UGA", "RWA", "036") in code("Uganda agreed to hold talks with Rwanda.")
+
+
+def test_conditionals_questions_and_hypotheticals_code_nothing(code) -> None:
+    assert code("If Mali criticizes Niger, the talks will collapse.") == set()
+    assert code("Will Mali criticize Niger?") == set()
+    assert code("Mali might criticize Niger.") == set()
+
+
+def test_document_context_resolves_the_north_and_the_south(code) -> None:
+    text = "North Korea and South Korea traded accusations.\nThe North rejected the South's offer to hold talks."
+    assert ("PRK", "KOR", "125") in code(text)
+
+
+def test_the_two_countries_refers_back_to_the_last_two_named(code) -> None:
+    text = "Chad sent envoys to Sudan.\nThe two countries' officials met in the capital."
+    assert {frozenset((s[:3], t[:3])) for s, t, c in code(text) if c.startswith("04")} == {frozenset(("TCD", "SDN"))}
+
+
+def test_title_and_country_adjective_make_a_government_actor(code) -> None:
+    assert ("IND", "PAKGOV", "111") in {(s[:3], t, c) for s, t, c in code("India criticized the Pakistani prime minister.")}
+    assert ("INDGOV", "PAK", "111") in code("Indian Foreign Minister Rao Sharma criticized Pakistan.")
+
+
+def test_domestic_actors_get_the_country_of_their_counterpart(code) -> None:
+    assert ("GTMOPP", "GTMGOV", "111") in code("Guatemala's opposition criticized the government.")
+
+
+def test_places_are_not_actors(code) -> None:
+    assert code("Japan met Indonesia in Beijing, China.") == {("JPN", "IDN", "040")}
+    events = code("Japan and Indonesia held talks in Beijing, China.")
+    assert events and all("CHN" not in (s[:3], t[:3]) for s, t, _ in events)
+
+
+def test_a_story_date_is_optional(coder) -> None:
+    events = coder.code_text("Kenya criticized Uganda.", story_date=None)
+    assert events and events[0].event_date is None
+
+
+def test_every_event_explains_itself(coder) -> None:
+    event = coder.code_text("Kenya criticized Uganda.", dt.date(2024, 1, 2))[0]
+    assert event.rule_id and event.verb_text == "criticized"
+    assert event.source.text == "Kenya" and event.target.text == "Uganda"
+    assert event.source.reason and event.target.reason
