@@ -16,7 +16,7 @@ ui: setup
 	./scripts/ui.sh
 
 evaluate: setup
-	.venv/bin/eventcoder evaluate ../shared/gold/dev.jsonl
+	.venv/bin/eventcoder evaluate ../shared/gold/dev.jsonl --min-root-f1 "$$(cat .ci/quality_gate)"
 
 bench: setup
 	.venv/bin/python benchmarks/run.py

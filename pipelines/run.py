@@ -26,16 +26,19 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def run_config(raw: Path, coded: Path) -> dict:
-    """Point the storage resource at the given folders; keep Dagster's console log to warnings."""
+def run_config(raw: Path, coded: Path, rules_dir: Path | None = None) -> dict:
+    """Point the storage resource at the given folders; keep Dagster's console log to warnings.
+
+    `rules_dir` codes with the rule files in that folder instead of the built-in ones.
+    """
     storage = {"raw_dir": str(raw), "coded_dir": str(coded), "cache_dir": str(coded.parent / "cache" / "parses")}
-    return {
-        "resources": {"storage": {"config": storage}},
-        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-    }
+    resources: dict = {"storage": {"config": storage}}
+    if rules_dir is not None:
+        resources["coder"] = {"config": {"rules_dir": str(rules_dir)}}
+    return {"resources": resources, "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def run_backfill(raw: Path, coded: Path) -> int:
+def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
     """Scan data/raw, then code every story date, one Dagster run per date. Returns an exit status."""
     ensure_dagster_home()
     import dagster as dg
@@ -46,7 +49,7 @@ def run_backfill(raw: Path, coded: Path) -> int:
     from pipelines.lib.inventory import scan
 
     instance = dg.DagsterInstance.get()
-    config = run_config(raw, coded)
+    config = run_config(raw, coded, rules_dir)
     scan_result = defs.resolve_job_def("scan_raw").execute_in_process(run_config=config, instance=instance, raise_on_error=False)
     if not scan_result.success:
         print("eventcoder: scanning data/raw failed; see the run in the Dagster UI", file=sys.stderr)

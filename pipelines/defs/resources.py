@@ -31,14 +31,19 @@ class StorageResource(dg.ConfigurableResource):
 
 
 class CoderResource(dg.ConfigurableResource):
-    """The event coder and how it parses: spaCy batch size and worker processes."""
+    """The event coder and how it parses: spaCy batch size, worker processes, and its rule files.
+
+    `rules_dir` points the coder at another folder of rule files (the built-in rules when empty),
+    so a researcher can recode the corpus with edited rules without touching the package.
+    """
 
     batch_size: int = 64
     n_process: int = 1
     model_package: str = ""
+    rules_dir: str = ""
 
     def coder(self) -> EventCoder:
-        return _coder(self.model_package or None)
+        return _coder(self.model_package or None, self.rules_dir or None)
 
     def versions(self) -> Versions:
         coder = self.coder()
@@ -46,8 +51,10 @@ class CoderResource(dg.ConfigurableResource):
 
 
 @lru_cache(maxsize=2)
-def _coder(model_package: str | None) -> EventCoder:
+def _coder(model_package: str | None, rules_dir: str | None = None) -> EventCoder:
     """One coder per process: loading spaCy and compiling the matchers takes seconds."""
     from pipelines.coder.nlp import load_nlp
+    from pipelines.coder.rules import load_rules
 
-    return EventCoder(nlp=load_nlp(model_package))
+    rules = load_rules(Path(rules_dir)) if rules_dir else None
+    return EventCoder(nlp=load_nlp(model_package), rules=rules)
