@@ -254,6 +254,7 @@ def _run_suite(
 
 def _build_data_docs(context: Any, directory: Path) -> Path:
     """Static Data Docs HTML for the context's (single) validation result; returns its index.html."""
+    directory = directory.resolve()  # GX requires an absolute folder
     directory.mkdir(parents=True, exist_ok=True)
     site = {
         "class_name": "SiteBuilder",

@@ -24,7 +24,8 @@ def run_suite(
     from pipelines.lib.validation import quarantine_rows, validate_table
 
     date = context.partition_key if context.has_partition_key else None
-    docs_dir = Path(storage.coded) / "reports" / "data_docs" / table / (date or "all")
+    # Absolute: GX's Data Docs site refuses a relative folder, and the UI's default is data/coded.
+    docs_dir = (Path(storage.coded) / "reports" / "data_docs" / table / (date or "all")).resolve()
     report = validate_table(table, frame, params, data_docs_dir=docs_dir)
     if not report.success and date:
         rows = quarantine_rows(frame, report, table, key, date, context.run.run_id)

@@ -9,27 +9,37 @@ from pipelines.defs.partitions import story_dates
 from pipelines.defs.resources import StorageResource
 from pipelines.lib.inventory import scan
 
+# Dagster tags every materialization with the asset's code version under this key.
+CODE_VERSION_TAG = "dagster/code_version"
 
-def stale_dates(instance: dg.DagsterInstance, dates: list[str]) -> list[str]:
-    """Dates never coded, or last coded under another code version (coder + dictionaries)."""
-    stale = []
-    for date in dates:
-        records = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=coded_events.key, asset_partitions=[date]), limit=1
-        ).records
-        materialization = records[0].asset_materialization if records else None
-        version = materialization.tags.get("dagster/code_version") if materialization and materialization.tags else None
-        if version != CODE_VERSION:
-            stale.append(date)
-    return stale
+
+def last_code_version(instance: dg.DagsterInstance, date: str) -> str | None:
+    """The code version of the date's latest coded_events materialization; None if never coded."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=coded_events.key, asset_partitions=[date]), limit=1
+    ).records
+    materialization = records[0].asset_materialization if records else None
+    return (materialization.tags or {}).get(CODE_VERSION_TAG) if materialization else None
+
+
+def stale_dates(instance: dg.DagsterInstance, dates: list[str], current_version: str) -> list[str]:
+    """Dates never coded, or last coded under a version other than `current_version`.
+
+    The version is a parameter (not read from the module) so callers, tests included, say
+    which coder + dictionaries they compare against.
+    """
+    return [date for date in dates if last_code_version(instance, date) != current_version]
 
 
 @dg.schedule(job=code_stories_job, cron_schedule="0 2 * * *", default_status=dg.DefaultScheduleStatus.STOPPED)
-def nightly_recode(context: dg.ScheduleEvaluationContext, storage: StorageResource) -> dg.SensorResult:
+def nightly_recode(context: dg.ScheduleEvaluationContext, storage: StorageResource) -> list[dg.RunRequest]:
     """02:00 every night: code new story dates and recode stale ones from the parse cache."""
     dates = scan(storage.raw).dates()
     known = set(context.instance.get_dynamic_partitions(story_dates.name))
     new = [date for date in dates if date not in known]
     if new:
+        # A schedule cannot return partition requests, so it registers new dates itself;
+        # the run requests below would otherwise name partitions that do not exist.
         context.instance.add_dynamic_partitions(story_dates.name, new)
-    return [dg.RunRequest(partition_key=date, run_key=None) for date in stale_dates(context.instance, dates)]
+    # A schedule's run key is scoped to its tick; Dagster requires one when a tick requests several runs.
+    return [dg.RunRequest(partition_key=date, run_key=date) for date in stale_dates(context.instance, dates, CODE_VERSION)]

@@ -24,8 +24,10 @@ def new_stories_sensor(context: dg.SensorEvaluationContext, storage: StorageReso
     dates = changed_dates(previous, current)
     known = set(context.instance.get_dynamic_partitions(story_dates.name))
     new_partitions = [date for date in dates if date not in known]
+    # No run_key: the cursor already makes each change request one run, and a key built from the
+    # content would make the daemon skip a file edited back to an earlier version (A -> B -> A).
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=date, run_key=f"{date}:{current[date]}") for date in dates],
+        run_requests=[dg.RunRequest(partition_key=date) for date in dates],
         dynamic_partitions_requests=[story_dates.build_add_request(new_partitions)] if new_partitions else [],
         cursor=json.dumps(current, sort_keys=True),
     )

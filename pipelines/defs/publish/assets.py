@@ -1,5 +1,8 @@
 """Publishing: validated events move to where readers load them, with a report for the UI."""
 
+import base64
+import time
+from pathlib import Path
 
 import dagster as dg
 
@@ -14,6 +17,7 @@ from pipelines.lib.reports import events_chart, sample_markdown
 def events(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
     """The published events table: data/coded/events/date=YYYY-MM-DD (only validated partitions)."""
     date = context.partition_key
+    started = time.perf_counter()
     staged = parquet_io.read_partition(storage.coded, f"{tables.STAGING}/events", date)
     metadata = parquet_io.read_metadata(parquet_io.partition_path(storage.coded, f"{tables.STAGING}/events", date))
     path = parquet_io.write_partition(storage.coded, "events", date, staged, metadata)
@@ -24,11 +28,18 @@ def events(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.Ma
             "rows": len(frame),
             "path": dg.MetadataValue.path(str(path)),
             "sample": dg.MetadataValue.md(sample_markdown(frame)),
-            "chart": dg.MetadataValue.md(f"![events per day by QuadClass]({chart.as_uri()})") if chart else "",
-            "chart_path": dg.MetadataValue.path(str(chart)) if chart else "",
+            "chart": dg.MetadataValue.md(_embedded_png("events per day by QuadClass", chart)) if chart else "",
+            "chart_path": dg.MetadataValue.path(str(chart.resolve())) if chart else "",
             **{key: metadata[key] for key in ("coder_version", "dictionary_version", "model") if key in metadata},
+            "seconds": round(time.perf_counter() - started, 2),
         }
     )
+
+
+def _embedded_png(title: str, path: Path) -> str:
+    """Markdown showing the PNG inline: the UI is served over http and cannot load file:// links."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"![{title}](data:image/png;base64,{data})"
 
 
 @dg.asset(partitions_def=story_dates, deps=[events], group_name="publish", kinds={"parquet"})
