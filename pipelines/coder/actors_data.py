@@ -9,10 +9,11 @@ coded row can carry.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -86,6 +87,58 @@ class GroupAlias:
 
 
 @dataclass(frozen=True)
+class DatedCode:
+    """An actor code valid from `start` (inclusive) until `end` (exclusive); None = open-ended."""
+
+    code: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class NamedActor:
+    """A named actor (a person, a party, an armed group) whose code may change over time.
+
+    "Barack Obama" is USAELI until 2000 and USAGOV from 2009-01-20: `code_on` picks by story date.
+    """
+
+    names: tuple[str, ...]
+    codes: tuple[DatedCode, ...]
+
+    def code_on(self, day: dt.date | None) -> str | None:
+        """The code on a story date: one whose dates cover it, else an undated one, else the
+        last one that ended before it (a person keeps their last known role); without a date,
+        an undated code, else the latest-starting one (the current role)."""
+        undated = next((c.code for c in self.codes if not c.dated), None)
+        if day is None:
+            return undated or _latest(self.codes, lambda c: c.start)
+        covering = next((c.code for c in self.codes if c.dated and c.covers(day)), None)
+        ended = [c for c in self.codes if c.end is not None and c.end <= day]
+        return covering or undated or _latest(ended, lambda c: c.end)
+
+
+def _latest(codes: Iterable[DatedCode], when: Callable[[DatedCode], dt.date | None]) -> str | None:
+    """The code whose `when` date is latest (codes without that date count as earliest)."""
+    ordered = sorted(codes, key=lambda c: when(c) or dt.date.min)
+    return ordered[-1].code if ordered else None
+
+
+@dataclass(frozen=True)
+class Discard:
+    """A phrase that makes a sentence (or, when `story`, the whole story) uncodable."""
+
+    phrase: str
+    story: bool = False
+
+
+@dataclass(frozen=True)
 class ActorDictionary:
     """All actor dictionaries, validated, with the version of the files they came from."""
 
@@ -97,6 +150,8 @@ class ActorDictionary:
     version: str  # first 12 hex digits of sha256 over the files' bytes, in `files` order
     files: tuple[str, ...]  # file names, sorted
     not_actors: tuple[str, ...] = field(default=())  # phrases that shadow a country phrase
+    people: tuple[NamedActor, ...] = field(default=())  # named actors, e.g. imported from PETRARCH
+    discards: tuple[Discard, ...] = field(default=())  # phrases that make a sentence uncodable
 
     def country(self, code: str) -> CountryEntry:
         """The country entry for `code`; KeyError if there is none."""
@@ -540,3 +595,66 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
         files=FILE_NAMES,
         not_actors=not_actors,
     )
+
+
+# --- combining dictionaries --------------------------------------------------------------------
+
+# Codes that name an organisation rather than a country: they never split into country + agent.
+ORGANIZATION_PREFIXES = ("IGO", "NGO")
+MERGE_MODES = ("add", "replace")
+
+
+def split_actor_code(code: str, agent_codes: Iterable[str]) -> tuple[str | None, str | None, str | None]:
+    """(country, agent, organisation) of a full CAMEO actor code.
+
+    "USAGOV" -> ("USA", "GOV", None); "IGOUNOKID" -> (None, None, "IGOUNOKID"); a code that starts
+    with an agent ("ELI", "GOVMED") has no country: (None, "ELI", None). Other three-letter
+    prefixes (countries, regions, IMG, MNC) fill the country part, so the code survives intact.
+    """
+    if code.startswith(ORGANIZATION_PREFIXES):
+        return None, None, code
+    if code[:3] in set(agent_codes):
+        return None, code, None
+    return code[:3], code[3:] or None, None
+
+
+def merge(base: ActorDictionary, extra: ActorDictionary, mode: str = "add") -> ActorDictionary:
+    """`base` with the agents, named actors and discards of `extra` added ("add"), or `extra` alone
+    ("replace"). When adding, the built-in dictionary wins: an imported agent noun that a built-in
+    agent already has is dropped, and built-in phrases beat imported names of the same length.
+    """
+    if mode not in MERGE_MODES:
+        raise ValueError(f"merge mode must be one of {MERGE_MODES}, not {mode!r}")
+    version = hashlib.sha256(f"{mode}:{base.version}:{extra.version}".encode()).hexdigest()[:12]
+    if mode == "replace":
+        return replace(extra, version=version)
+    return replace(
+        base,
+        agents=merge_agents(base.agents, extra.agents),
+        people=base.people + extra.people,
+        discards=base.discards + extra.discards,
+        version=version,
+        files=base.files + extra.files,
+    )
+
+
+def merge_agents(base: tuple[AgentEntry, ...], extra: tuple[AgentEntry, ...]) -> tuple[AgentEntry, ...]:
+    """Built-in agents extended with imported nouns they lack; new codes appended.
+
+    A new code takes the priority of the built-in agent its first three letters name ("GOVMED"
+    ranks as GOV), so imported sub-agents do not outrank the built-in ones they refine.
+    """
+    taken = {phrase_key(noun) for entry in base for noun in entry.nouns}
+    priority = {entry.code: entry.priority for entry in base}
+    added: dict[str, list[str]] = {}
+    for entry in extra:
+        for noun in entry.nouns:
+            if phrase_key(noun) not in taken:
+                taken.add(phrase_key(noun))
+                added.setdefault(entry.code, []).append(noun)
+    merged = [replace(entry, nouns=entry.nouns + tuple(added.pop(entry.code, ()))) for entry in base]
+    names = {entry.code: entry.name for entry in extra}
+    merged += [
+        AgentEntry(code, names[code], tuple(nouns), priority.get(code[:3], 1)) for code, nouns in added.items()
+    ]
+    return tuple(merged)

@@ -10,6 +10,9 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# "KUALA LUMPUR — ", "GENEVA (Example Wire) - ": a dateline is no part of the first sentence, and
+# left in, it becomes that sentence's subject in the parse.
+_DATELINE = re.compile(r"^[A-Z][A-Z.' ]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,20})?(?:\s*\([^)]{1,40}\)\s*[-—–]{1,2}|\s*[—–]|\s*--)\s+")
 
 
 def clean_text(text: str) -> str:
@@ -18,4 +21,5 @@ def clean_text(text: str) -> str:
     text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n", text)
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
+    text = "\n".join(line.strip() for line in text.split("\n")).strip()
+    return _DATELINE.sub("", text, count=1)  # a dateline opens a story, nowhere else

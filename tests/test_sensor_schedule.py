@@ -1,0 +1,182 @@
+"""The new-story sensor and the nightly recode schedule, evaluated the way the daemon does.
+
+Protects what an operator relies on when leaving the daemon on: a new or edited story file
+starts runs for exactly its dates (and registers them as partitions), a touched but unchanged
+file and a repeated tick start nothing; at 02:00 the schedule codes dates never coded and
+recodes dates last coded by another coder or dictionary version, and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.defs.coding.assets import CODE_VERSION
+from pipelines.defs.coding.schedules import CODE_VERSION_TAG, nightly_recode, stale_dates
+from pipelines.defs.ingest.sensors import new_stories_sensor
+from pipelines.defs.resources import StorageResource
+from pipelines.run import run_backfill
+
+FIXTURES = Path(__file__).parent / "fixtures" / "stories"
+FIXTURE_DATES = ["2023-10-02", "2023-10-03", "2023-10-04"]
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What one sensor evaluation asked for."""
+
+    dates: list[str]
+    added_partitions: list[str]
+    cursor: str | None
+
+
+@pytest.fixture()
+def raw(tmp_path: Path) -> Path:
+    """A raw folder holding a copy of the fixture stories (three story dates)."""
+    return Path(shutil.copytree(FIXTURES, tmp_path / "raw"))
+
+
+@pytest.fixture()
+def instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+    """A persistent instance: resolving partitioned run requests needs one that can be re-opened."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with dg.DagsterInstance.local_temp(str(home)) as local:
+        yield local
+
+
+def storage_for(raw: Path) -> StorageResource:
+    return StorageResource(raw_dir=str(raw), coded_dir=str(raw.parent / "coded"))
+
+
+def sensor_tick(instance: dg.DagsterInstance, raw: Path, cursor: str | None) -> Tick:
+    """Evaluate the sensor, then apply its partition requests as the daemon would."""
+    context = dg.build_sensor_context(
+        instance=instance,
+        instance_ref=instance.get_ref(),
+        cursor=cursor,
+        resources={"storage": storage_for(raw)},
+        definitions=defs,
+    )
+    result = new_stories_sensor.evaluate_tick(context)
+    added = [key for request in result.dynamic_partitions_requests for key in request.partition_keys]
+    if added:
+        instance.add_dynamic_partitions("story_dates", added)
+    return Tick(sorted(request.partition_key for request in result.run_requests), sorted(added), result.cursor)
+
+
+def schedule_tick(instance: dg.DagsterInstance, raw: Path) -> list[str]:
+    """Evaluate the nightly schedule; returns the requested story dates."""
+    context = dg.build_schedule_context(
+        instance=instance, resources={"storage": storage_for(raw)}, repository_def=defs.get_repository_def()
+    )
+    return sorted(request.partition_key for request in nightly_recode.evaluate_tick(context).run_requests)
+
+
+def write_story(path: Path, doc_id: str, date: str, text: str) -> None:
+    with path.open("a") as stream:
+        stream.write(json.dumps({"id": doc_id, "date": date, "text": text}) + "\n")
+
+
+# -- the new-story sensor ------------------------------------------------------------------
+
+
+def test_first_tick_requests_every_date_and_registers_them_as_partitions(instance, raw) -> None:
+    tick = sensor_tick(instance, raw, cursor=None)
+    assert tick.dates == FIXTURE_DATES
+    assert tick.added_partitions == FIXTURE_DATES
+    assert sorted(instance.get_dynamic_partitions("story_dates")) == FIXTURE_DATES
+
+
+def test_a_new_file_requests_runs_for_exactly_its_dates(instance, raw) -> None:
+    first = sensor_tick(instance, raw, cursor=None)
+    new_file = raw / "late-wire.jsonl"
+    write_story(new_file, "late-1", "2023-10-05", "Chile and Argentina signed a fisheries agreement.")
+    write_story(new_file, "late-2", "2023-10-06", "Japan condemned the missile launch by North Korea.")
+
+    tick = sensor_tick(instance, raw, first.cursor)
+
+    assert tick.dates == ["2023-10-05", "2023-10-06"]
+    assert tick.added_partitions == ["2023-10-05", "2023-10-06"]
+    assert sorted(instance.get_dynamic_partitions("story_dates")) == [*FIXTURE_DATES, "2023-10-05", "2023-10-06"]
+
+
+def test_a_story_on_a_known_date_requests_that_date_without_adding_a_partition(instance, raw) -> None:
+    first = sensor_tick(instance, raw, cursor=None)
+    write_story(raw / "more.jsonl", "more-1", "2023-10-03", "Kenya recalled its ambassador from Somalia.")
+
+    tick = sensor_tick(instance, raw, first.cursor)
+
+    assert tick.dates == ["2023-10-03"]
+    assert tick.added_partitions == []
+
+
+def test_a_changed_file_requests_only_the_date_whose_story_changed(instance, raw) -> None:
+    first = sensor_tick(instance, raw, cursor=None)
+    wire = raw / "wire.jsonl"  # holds one story on 2023-10-03 and one on 2023-10-04
+    wire.write_text(wire.read_text().replace("without delay", "within a week"))
+
+    tick = sensor_tick(instance, raw, first.cursor)
+
+    assert tick.dates == ["2023-10-04"]
+    assert tick.added_partitions == []
+
+
+def test_a_touched_but_unchanged_file_requests_nothing(instance, raw) -> None:
+    first = sensor_tick(instance, raw, cursor=None)
+    story = raw / "2023-10-02_andes-talks.txt"
+    later = story.stat().st_mtime + 3600
+    os.utime(story, (later, later))
+
+    tick = sensor_tick(instance, raw, first.cursor)
+
+    assert tick.dates == []
+    assert tick.cursor == first.cursor
+
+
+def test_a_second_tick_with_the_returned_cursor_requests_nothing(instance, raw) -> None:
+    first = sensor_tick(instance, raw, cursor=None)
+    second = sensor_tick(instance, raw, first.cursor)
+    assert second.dates == [] and second.added_partitions == []
+
+
+# -- the nightly recode schedule -----------------------------------------------------------
+
+
+def test_the_recode_runs_nightly_at_two_in_the_morning() -> None:
+    assert nightly_recode.cron_schedule == "0 2 * * *"
+    assert nightly_recode.job_name == "code_stories"
+
+
+def test_the_schedule_codes_dates_never_coded_and_registers_them(instance, raw) -> None:
+    assert schedule_tick(instance, raw) == FIXTURE_DATES
+    assert sorted(instance.get_dynamic_partitions("story_dates")) == FIXTURE_DATES
+
+
+@pytest.mark.slow
+def test_the_schedule_recodes_only_dates_coded_under_another_version(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "pipeline_home"))
+    assert run_backfill(raw, tmp_path / "coded") == 0
+    instance = dg.DagsterInstance.get()
+
+    # Everything was just coded by this version: nothing to do tonight.
+    assert schedule_tick(instance, raw) == []
+    assert stale_dates(instance, FIXTURE_DATES, CODE_VERSION) == []
+
+    # A date last coded by an older deployment (as if its dictionaries had since changed).
+    older = dg.AssetMaterialization("coded_events", partition="2023-10-03", tags={CODE_VERSION_TAG: "0.0.1+olddictionary"})
+    instance.report_runless_asset_event(older)
+    assert schedule_tick(instance, raw) == ["2023-10-03"]
+
+    # A new coder or dictionary version makes every date stale.
+    assert stale_dates(instance, FIXTURE_DATES, "9.9.9+newdictionary") == FIXTURE_DATES
