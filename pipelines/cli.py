@@ -2,7 +2,9 @@
 
 Exit status: 0 success; 1 the batch ran but some inputs were rejected (their reasons are on
 stderr; the good stories' events were written) or an evaluation fell below `--min-root-f1`;
-2 a usage error (missing input, unknown suffix, unwritable output).
+2 a usage error (missing input, unknown suffix, unwritable output) or a malformed rule or actor
+dictionary file. Errors are one line on stderr, naming the file (and line), never a traceback.
+What makes an input rejected is listed in `data/raw/README.md`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pipelines import __version__
+from pipelines.coder.errors import DictionaryError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -33,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.handler(args)
-    except UsageError as error:
+    except (UsageError, DictionaryError) as error:
         print(f"eventcoder: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -52,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("--n-process", type=int, default=1, help="spaCy worker processes (default 1)")
     code.add_argument("--batch-size", type=int, default=64, help="documents per spaCy batch")
     code.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_petrarch_options(code)
     code.set_defaults(handler=_code)
 
     evaluate = commands.add_parser("evaluate", help="precision/recall/F1 on a gold JSONL file")
@@ -59,12 +63,20 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--details", action="store_true", help="list misses and false positives")
     evaluate.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     evaluate.add_argument("--min-root-f1", type=float, help="exit 1 when root-level F1 is below this")
+    _add_petrarch_options(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
     explain = commands.add_parser("explain", help="show the parse, actors and rules tried for a sentence")
     explain.add_argument("text")
     explain.add_argument("--date", type=dt.date.fromisoformat, help="story date YYYY-MM-DD")
+    _add_petrarch_options(explain)
     explain.set_defaults(handler=_explain)
+
+    dictionaries = commands.add_parser("dictionaries", help="inspect the dictionaries the coder loads")
+    dictionary_commands = dictionaries.add_subparsers(title="dictionaries commands")
+    report = dictionary_commands.add_parser("report", help="what the PETRARCH files load and what is skipped, and why")
+    _add_petrarch_options(report, required=True)
+    report.set_defaults(handler=_dictionaries_report)
 
     pipeline = commands.add_parser("pipeline", help="run the Dagster job on data/raw")
     pipeline_commands = pipeline.add_subparsers(title="pipeline commands")
@@ -73,6 +85,52 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--coded", type=Path, default=Path("data/coded"))
     run.set_defaults(handler=_pipeline_run)
     return parser
+
+
+# -- PETRARCH dictionaries ------------------------------------------------------------------
+
+def _add_petrarch_options(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    parser.add_argument(
+        "--petrarch-dir", type=Path, required=required, metavar="DIR",
+        help="also load the PETRARCH/Phoenix dictionaries in DIR (see docs/petrarch.md)",
+    )
+    parser.add_argument(
+        "--petrarch-mode", choices=("add", "replace"), default="add",
+        help="add them to the built-in dictionaries (default) or use them instead",
+    )
+
+
+def _petrarch_config(args: argparse.Namespace):
+    """The PetrarchConfig the options name, or None without --petrarch-dir."""
+    from pipelines.coder.errors import DictionaryError
+    from pipelines.coder.petrarch import PetrarchConfig
+
+    if getattr(args, "petrarch_dir", None) is None:
+        return None
+    try:
+        return PetrarchConfig.from_directory(args.petrarch_dir, args.petrarch_mode)
+    except DictionaryError as error:
+        raise UsageError(str(error)) from error
+
+
+def _event_coder(args: argparse.Namespace):
+    from pipelines.coder.engine import EventCoder
+
+    return EventCoder(petrarch=_petrarch_config(args))
+
+
+def _dictionaries_report(args: argparse.Namespace) -> int:
+    from pipelines.coder.actors_data import load_actor_dictionary
+    from pipelines.coder.petrarch import apply_petrarch, petrarch_versions
+    from pipelines.coder.rules import load_rules
+    from pipelines.coder.versions import combine
+
+    config = _petrarch_config(args)
+    rules, actors = load_rules(), load_actor_dictionary()
+    _, _, report = apply_petrarch(config, rules, actors)
+    print(report.format())
+    print(f"dictionary version with these files: {combine(*petrarch_versions(config, rules.version, actors.version))}")
+    return EXIT_OK
 
 
 # -- code -----------------------------------------------------------------------------------
@@ -100,23 +158,32 @@ def _code(args: argparse.Namespace) -> int:
 
 
 def _check_writable(out: Path) -> None:
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{out}: output folder {folder} does not exist")
-    import os
+    """Refuse an output that cannot be written before spending minutes coding."""
+    import tempfile
 
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{out}: output folder {folder} is not writable")
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder, not an output file")
+    if not folder.exists():
+        raise UsageError(f"{out}: output folder {folder} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"{out}: output folder {folder} is not a folder")
+    # Try it: os.access says yes to root even on a read-only mount or a protected folder.
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{out.name}.", suffix=".probe"):
+            pass
+    except OSError as error:
+        raise UsageError(f"{out}: output folder {folder} is not writable ({error.strerror or error})") from error
 
 
 def _code_files(files: list[Path], args: argparse.Namespace):
     from tqdm import tqdm
 
-    from pipelines.coder.engine import CODER_VERSION, EventCoder
+    from pipelines.coder.engine import CODER_VERSION
     from pipelines.lib.event_rows import Versions, event_records, events_frame
     from pipelines.lib.stories import RawStory, read_stories
 
-    coder = EventCoder()
+    coder = _event_coder(args)
     versions = Versions(CODER_VERSION, coder.dictionary_version, coder.model)
     stats = {"documents": 0, "sentences": 0, "rejected": 0}
 
@@ -124,7 +191,7 @@ def _code_files(files: list[Path], args: argparse.Namespace):
         for item in read_stories(files, require_date=False):
             if isinstance(item, RawStory):
                 for warning in item.warnings:
-                    print(f"eventcoder: warning: {item.raw_path}: {warning}", file=sys.stderr)
+                    print(f"eventcoder: warning: {item.where()}: {warning}", file=sys.stderr)
                 yield item.document
             else:
                 stats["rejected"] += 1
@@ -149,15 +216,25 @@ def _write_output(frame, out: Path) -> None:
     from pipelines.lib.contracts import conform, load_contract
 
     temporary = out.with_name(f".{out.name}.tmp")
-    table = conform(frame, load_contract("events"))  # the published table's exact types
+    table = conform(frame, _cli_events_contract(load_contract("events")))  # the published table's exact types
     try:
         if out.suffix == ".parquet":
             pq.write_table(table, temporary)
         else:
             _write_text(table.to_pandas(), temporary, out.suffix)
         temporary.replace(out)
+    except OSError as error:  # e.g. the disk filled up while coding
+        raise UsageError(f"{out}: cannot write the output ({error.strerror or error})") from error
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _cli_events_contract(contract):
+    """The events contract, except that dates may be null: `code` accepts stories without a date."""
+    from dataclasses import replace
+
+    undated = ("story_date", "event_date")
+    return replace(contract, columns=tuple(replace(c, nullable=True) if c.name in undated else c for c in contract.columns))
 
 
 def _write_text(frame, path: Path, suffix: str) -> None:
@@ -173,7 +250,6 @@ def _write_text(frame, path: Path, suffix: str) -> None:
 # -- evaluate -------------------------------------------------------------------------------
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from pipelines.coder.engine import EventCoder
     from pipelines.coder.evaluation import Predicted, evaluate, read_gold
     from pipelines.coder.types import Document
 
@@ -183,7 +259,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         items = list(read_gold(args.gold))
     except ValueError as error:
         raise UsageError(str(error)) from error
-    coder = EventCoder()
+    coder = _event_coder(args)
     documents = [Document(doc_id=item.id, text=item.text) for item in items]
     predictions = [
         [Predicted(e.source.code, e.target.code, e.event_code, e.rule_id) for e in coded.events]
@@ -219,9 +295,7 @@ def _print_evaluation(gold: Path, result, details: bool) -> None:
 # -- explain and pipeline -------------------------------------------------------------------
 
 def _explain(args: argparse.Namespace) -> int:
-    from pipelines.coder.engine import EventCoder
-
-    print(EventCoder().explain(args.text, story_date=args.date))
+    print(_event_coder(args).explain(args.text, story_date=args.date))
     return EXIT_OK
 
 
@@ -230,6 +304,10 @@ def _pipeline_run(args: argparse.Namespace) -> int:
 
     if not args.raw.is_dir():
         raise UsageError(f"{args.raw}: no such folder")
+    try:
+        args.coded.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{args.coded}: cannot create the output folder ({error.strerror or error})") from error
     return run_backfill(args.raw, args.coded)
 
 

@@ -54,7 +54,9 @@ def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
     if not scan_result.success:
         print("eventcoder: scanning data/raw failed; see the run in the Dagster UI", file=sys.stderr)
         return 1
-    dates = scan(raw).dates()
+    inventory = scan(raw)
+    _report_inputs(inventory)
+    dates = inventory.dates()
     job = defs.resolve_job_def("code_stories")
     failed: list[str] = []
     totals = {"documents": 0, "events": 0}
@@ -76,6 +78,15 @@ def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
         print(f"eventcoder: {len(failed)} dates failed validation or coding: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _report_inputs(inventory) -> None:
+    """Rejected inputs and warnings on stderr, as `eventcoder code` prints them; the runs record them too."""
+    for item in inventory.rejected:
+        print(f"eventcoder: rejected: {item.message()}", file=sys.stderr)
+    for story in inventory.stories:
+        for warning in story.warnings:
+            print(f"eventcoder: warning: {story.where()}: {warning}", file=sys.stderr)
 
 
 def _count(result, totals: dict[str, int]) -> None:

@@ -5,18 +5,28 @@ capitals, seats of power, organisations, agents, context aliases) once per docum
 `DocActors.resolve(token)` then answers "which actors does this noun phrase denote?" by
 reading the phrase's head and its modifiers: "an unidentified North Korean foreign ministry
 spokesman" → PRKGOV, "the two countries' officials" → the last two countries named.
+Named actors (imported from PETRARCH) are tagged with their code on the story date, and
+discard phrases are recorded so the engine can leave their sentence or story uncoded.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from pipelines.coder.actors_data import ActorDictionary, is_case_sensitive, plural_forms
+from pipelines.coder.actors_data import (
+    ActorDictionary,
+    Discard,
+    NamedActor,
+    is_case_sensitive,
+    plural_forms,
+    split_actor_code,
+)
 from pipelines.coder.types import Actor
 
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
@@ -35,7 +45,7 @@ NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization
 class Mention:
     """A dictionary phrase found in the text."""
 
-    kind: str  # country | adjective | capital | seat | organization | agent | alias | group
+    kind: str  # country | adjective | capital | seat | organization | agent | alias | group | named
     start: int
     end: int
     country: str | None = None
@@ -70,6 +80,8 @@ class ActorFinder:
         self._add_context(nlp)
         self._add(nlp, "not_actor", Mention("not_actor", 0, 0), self.dictionary.not_actors)
         self._agent_priority = {entry.code: entry.priority for entry in self.dictionary.agents}
+        self._add_people(nlp)
+        self._add_discards(nlp)
 
     def _add(self, nlp: Language, label: str, mention: Mention, phrases: Iterable[str], exact: bool = False) -> None:
         self._labels[label] = mention
@@ -113,8 +125,41 @@ class ActorFinder:
         for number, group in enumerate(self.dictionary.groups):
             self._add(nlp, f"group:{number}", Mention("group", 0, 0, alias=number), [group.text])
 
-    def tag(self, doc: Doc) -> DocActors:
-        """All dictionary phrases in the document, longest match first."""
+    def _add_people(self, nlp: Language) -> None:
+        """Named actors get their own matcher, one label each: the code depends on the story date."""
+        self._people: dict[int, NamedActor] = {}
+        self._people_matcher: PhraseMatcher | None = None
+        self._code_mentions: dict[str, Mention] = {}
+        countries = {entry.code for entry in self.dictionary.countries}
+        # Codes starting with an agent ("ELI") name no country; the rest split country + agent.
+        self._agent_prefixes = frozenset(entry.code[:3] for entry in self.dictionary.agents) - countries
+        if not self.dictionary.people:
+            return
+        self._people_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for number, person in enumerate(self.dictionary.people):
+            label = f"named:{number}"
+            self._people[nlp.vocab.strings.add(label)] = person
+            # Title case tokenises like running text: "MR. OBAMA" would split where "Mr. Obama" does not.
+            self._people_matcher.add(label, list(nlp.tokenizer.pipe(name.title() for name in person.names)))
+
+    def _add_discards(self, nlp: Language) -> None:
+        """Phrases that make a sentence (or story) uncodable, matched ignoring case."""
+        self._discards: dict[int, Discard] = {}
+        self._discard_matcher: PhraseMatcher | None = None
+        if not self.dictionary.discards:
+            return
+        self._discard_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for number, discard in enumerate(self.dictionary.discards):
+            label = f"discard:{number}"
+            self._discards[nlp.vocab.strings.add(label)] = discard
+            self._discard_matcher.add(label, [nlp.make_doc(discard.phrase)])
+
+    def tag(self, doc: Doc, story_date: dt.date | None = None) -> DocActors:
+        """All dictionary phrases in the document, longest match first.
+
+        Named actors resolve to their code on `story_date`; on a tie in length a built-in phrase
+        beats a named actor (the sort below is stable and they come last).
+        """
         strings = doc.vocab.strings
         found = [
             (start, end, self._labels[strings[match_id]])
@@ -122,6 +167,7 @@ class ActorFinder:
             for match_id, start, end in matcher(doc)
         ]
         found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(doc[item[0] : item[1]])]
+        found += self._named_matches(doc, story_date)
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         by_token: dict[int, Mention] = {}
         for start, end, template in found:
@@ -132,7 +178,38 @@ class ActorFinder:
             )
             for i in range(start, end):
                 by_token[i] = mention
-        return DocActors(doc, self, by_token)
+        return DocActors(doc, self, by_token, self._discard_matches(doc))
+
+    def _named_matches(self, doc: Doc, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
+        """Named actors written as names, with a code on the story date.
+
+        A one-word name opening a sentence must be tagged a proper noun: PETRARCH's names are all
+        capitals, so "MALE" (the Maldives' capital) would otherwise match "Male students ...".
+        """
+        if self._people_matcher is None:
+            return []
+        found = []
+        for match_id, start, end in self._people_matcher(doc):
+            span = doc[start:end]
+            if not _capitalised(span) or (len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN"):
+                continue
+            code = self._people[match_id].code_on(story_date)
+            if code is not None:
+                found.append((start, end, self._code_mention(code)))
+        return found
+
+    def _code_mention(self, code: str) -> Mention:
+        """The mention template for a named actor's code: "USAGOV" is USA + GOV, "ELI" an agent."""
+        if code not in self._code_mentions:
+            country, agent, organization = split_actor_code(code, self._agent_prefixes)
+            kind = "agent" if country is None and organization is None else "named"
+            self._code_mentions[code] = Mention(kind, 0, 0, country=country, agent=agent, organization=organization)
+        return self._code_mentions[code]
+
+    def _discard_matches(self, doc: Doc) -> tuple[tuple[int, int, Discard], ...]:
+        if self._discard_matcher is None:
+            return ()
+        return tuple((start, end, self._discards[match_id]) for match_id, start, end in self._discard_matcher(doc))
 
     def agent_priority(self, agent: str | None) -> int:
         return self._agent_priority.get(agent, 0) if agent else -1
@@ -147,11 +224,23 @@ class ActorFinder:
 class DocActors:
     """The actor phrases of one document and the resolution of noun phrases to actors."""
 
-    def __init__(self, doc: Doc, finder: ActorFinder, by_token: dict[int, Mention]) -> None:
+    def __init__(
+        self, doc: Doc, finder: ActorFinder, by_token: dict[int, Mention],
+        discards: tuple[tuple[int, int, Discard], ...] = (),
+    ) -> None:
         self.doc = doc
         self.finder = finder
         self.by_token = by_token
+        self.discards = discards  # (start, end, discard phrase) found in the text
         self._named = self._named_countries()
+
+    def story_discard(self) -> Discard | None:
+        """A story-level discard phrase anywhere in the document: nothing in it is coded."""
+        return next((discard for _, _, discard in self.discards if discard.story), None)
+
+    def sentence_discard(self, sentence: Span) -> Discard | None:
+        """A discard phrase inside the sentence: the sentence is not coded."""
+        return next((d for start, end, d in self.discards if start >= sentence.start and end <= sentence.end), None)
 
     def mentions(self) -> list[Mention]:
         """Each mention once, in text order."""
@@ -173,7 +262,7 @@ class DocActors:
         """(token index, country) of every country named as a possible actor, in order."""
         named = []
         for mention in self.mentions():
-            if mention.country and mention.kind in ("country", "adjective", "capital", "seat"):
+            if mention.country and mention.kind in ("country", "adjective", "capital", "seat", "named"):
                 if not self.is_place(self.doc[mention.end - 1]):
                     named.append((mention.start, mention.country))
         return named
@@ -204,8 +293,9 @@ class DocActors:
             own = self._mention_actors(token, mention)
             if own:
                 return own
-        found = self._search_modifiers(token)
-        agent = self._stronger(self._agent_at(token), found.agent)
+        own_agent = self._agent_at(token)
+        found = self._search_modifiers(token, located=own_agent is not None)
+        agent = self._stronger(own_agent, found.agent)
         tokens = sorted({token.i, *found.tokens})
         text = self.doc[tokens[0] : tokens[-1] + 1].text
         if not found.countries and not found.organizations:
@@ -235,7 +325,9 @@ class DocActors:
             return actor
         domestic = [c.country for c in counterparts if c.country and c.agent]
         country = domestic[0] if domestic else self.home_country(sentence_start + 1)
-        if country is None:
+        if country is None or (not domestic and country in {c.country for c in counterparts}):
+            # The story's country is the other side's: "the administration said China must…"
+            # gives no reason to think the administration is Chinese.
             return None
         return Actor(
             code=country + (actor.agent or ""), country=country, agent=actor.agent, text=actor.text,
@@ -247,9 +339,9 @@ class DocActors:
         """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""
         text = self.doc[mention.start : mention.end].text
         span = list(range(mention.start, mention.end))
-        if mention.kind == "organization":
+        if mention.kind == "organization" or (mention.kind == "named" and mention.organization):
             return [self._actor(None, mention.organization, None, text, span, token.i, f"organisation '{text}'")]
-        if mention.kind in ("country", "capital", "seat"):
+        if mention.kind in ("country", "capital", "seat", "named"):
             found = self._search_modifiers(token)
             agent = mention.agent or found.agent
             reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
@@ -279,14 +371,19 @@ class DocActors:
             return mention.agent
         return self.finder.agent_word(token)
 
-    def _search_modifiers(self, head: Token, max_depth: int = 3) -> _Found:
-        """Breadth-first through the head's modifiers for countries, organisations and an agent."""
+    def _search_modifiers(self, head: Token, max_depth: int = 3, located: bool = False) -> _Found:
+        """Breadth-first through the head's modifiers for countries, organisations and an agent.
+
+        `located`: the head is an agent, so "in X" tells whose it is ("opposition groups in Chile").
+        """
         found = _Found()
-        frontier = [(child, 1) for child in _modifiers(head)]
+        frontier = [(child, 1) for child in _modifiers(head, located)]
         while frontier:
             token, depth = frontier.pop(0)
             if self._collect(token, found):
-                continue
+                # The nearest modifier naming an actor decides: "Russia's invasion of Ukraine" is
+                # Russia's, not also Ukraine's.
+                break
             if depth < max_depth:
                 frontier += [(child, depth + 1) for child in _modifiers(token)]
         return found
@@ -358,10 +455,11 @@ def _capitalised(span) -> bool:
 _FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "du", "da", "la", "le", "el", "al", "on", "in", "d'"})
 
 
-def _modifiers(token: Token) -> Iterator[Token]:
+def _modifiers(token: Token, located: bool = False) -> Iterator[Token]:
     """Children that modify a noun phrase, with `of/from/for` objects seen through the preposition."""
+    preps = OWNER_PREPS | {"in"} if located else OWNER_PREPS
     for child in token.children:
         if child.dep_ in MODIFIER_DEPS:
             yield child
-        elif child.dep_ == "prep" and child.lower_ in OWNER_PREPS:
+        elif child.dep_ == "prep" and child.lower_ in preps:
             yield from (grandchild for grandchild in child.children if grandchild.dep_ == "pobj")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -604,7 +604,7 @@ ORGANIZATION_PREFIXES = ("IGO", "NGO")
 MERGE_MODES = ("add", "replace")
 
 
-def split_actor_code(code: str, agent_codes: Iterable[str]) -> tuple[str | None, str | None, str | None]:
+def split_actor_code(code: str, agent_codes: Collection[str]) -> tuple[str | None, str | None, str | None]:
     """(country, agent, organisation) of a full CAMEO actor code.
 
     "USAGOV" -> ("USA", "GOV", None); "IGOUNOKID" -> (None, None, "IGOUNOKID"); a code that starts
@@ -613,7 +613,7 @@ def split_actor_code(code: str, agent_codes: Iterable[str]) -> tuple[str | None,
     """
     if code.startswith(ORGANIZATION_PREFIXES):
         return None, None, code
-    if code[:3] in set(agent_codes):
+    if code[:3] in agent_codes:
         return None, code, None
     return code[:3], code[3:] or None, None
 
@@ -630,7 +630,7 @@ def merge(base: ActorDictionary, extra: ActorDictionary, mode: str = "add") -> A
         return replace(extra, version=version)
     return replace(
         base,
-        agents=merge_agents(base.agents, extra.agents),
+        agents=merge_agents(base.agents, extra.agents, builtin_phrases(base)),
         people=base.people + extra.people,
         discards=base.discards + extra.discards,
         version=version,
@@ -638,13 +638,28 @@ def merge(base: ActorDictionary, extra: ActorDictionary, mode: str = "add") -> A
     )
 
 
-def merge_agents(base: tuple[AgentEntry, ...], extra: tuple[AgentEntry, ...]) -> tuple[AgentEntry, ...]:
+def builtin_phrases(dictionary: ActorDictionary) -> frozenset[str]:
+    """Every phrase of the dictionary's countries, organisations and context aliases, as keys."""
+    phrases = [
+        *(p for c in dictionary.countries for p in (*c.names, *c.adjectives, *c.capitals, *(s for s, _ in c.seats))),
+        *(name for org in dictionary.organizations for name in org.names),
+        *(alias.text for alias in dictionary.aliases), *(group.text for group in dictionary.groups),
+        *dictionary.not_actors,
+    ]
+    return frozenset(phrase_key(phrase) for phrase in phrases)
+
+
+def merge_agents(
+    base: tuple[AgentEntry, ...], extra: tuple[AgentEntry, ...], phrases: frozenset[str] = frozenset()
+) -> tuple[AgentEntry, ...]:
     """Built-in agents extended with imported nouns they lack; new codes appended.
 
-    A new code takes the priority of the built-in agent its first three letters name ("GOVMED"
-    ranks as GOV), so imported sub-agents do not outrank the built-in ones they refine.
+    An imported noun that a built-in agent or a built-in phrase (`phrases`, e.g. the UN's
+    "Security Council") already names is dropped: the built-in reading wins. A new code takes the
+    priority of the built-in agent its first three letters name ("GOVMED" ranks as GOV), so
+    imported sub-agents do not outrank the built-in ones they refine.
     """
-    taken = {phrase_key(noun) for entry in base for noun in entry.nouns}
+    taken = {phrase_key(noun) for entry in base for noun in entry.nouns} | set(phrases)
     priority = {entry.code: entry.priority for entry in base}
     added: dict[str, list[str]] = {}
     for entry in extra:

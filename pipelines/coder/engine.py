@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -27,6 +28,9 @@ from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import children, direct_object
 from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
+
+if TYPE_CHECKING:
+    from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
 CODER_VERSION = "0.3.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
@@ -64,12 +68,21 @@ class EventCoder:
         nlp: Language | None = None,
         rules: RuleSet | None = None,
         actors: ActorDictionary | None = None,
+        petrarch: PetrarchConfig | None = None,
     ) -> None:
         from pipelines.coder.nlp import load_nlp
 
         self.nlp = nlp or load_nlp()
         self.rules = rules or load_rules()
         self.actor_dictionary = actors or load_actor_dictionary()
+        # PETRARCH/Phoenix dictionaries, when configured: added to (or replacing) the above.
+        self.petrarch_report: LoadReport | None = None
+        if petrarch is not None:
+            from pipelines.coder.petrarch import apply_petrarch
+
+            self.rules, self.actor_dictionary, self.petrarch_report = apply_petrarch(
+                petrarch, self.rules, self.actor_dictionary
+            )
         self.finder = ActorFinder(self.nlp, self.actor_dictionary)
 
     @cached_property
@@ -102,10 +115,13 @@ class EventCoder:
 
     def code_parsed(self, doc: Doc, document: Document, trace: Trace | None = None) -> CodedDocument:
         """Code one already-parsed document."""
-        doc_actors = self.finder.tag(doc)
+        doc_actors = self.finder.tag(doc, document.story_date)
         events: list[Event] = []
         sentences = list(doc.sents)
-        for index, sentence in enumerate(sentences):
+        story_discard = doc_actors.story_discard()
+        if story_discard is not None and trace:
+            trace.add(f"story: contains the discard phrase '{story_discard.phrase}', nothing coded")
+        for index, sentence in enumerate(sentences if story_discard is None else ()):
             events.extend(self._code_sentence(sentence, index, doc_actors, document, trace))
         return CodedDocument(document=document, events=tuple(events), n_sentences=len(sentences), n_tokens=len(doc))
 
@@ -122,6 +138,11 @@ class EventCoder:
         if moods.question(sentence):
             if trace:
                 trace.add(f"sentence {index}: a question, nothing coded")
+            return []
+        discard = doc_actors.sentence_discard(sentence)
+        if discard is not None:
+            if trace:
+                trace.add(f"sentence {index}: contains the discard phrase '{discard.phrase}', nothing coded")
             return []
         events: dict[tuple[str, str, str], Event] = {}
         for token in sentence:
@@ -236,7 +257,7 @@ class EventCoder:
         trace = Trace()
         document = Document(doc_id="explain", text=text, story_date=story_date)
         coded = self.code_parsed(doc, document, trace)
-        doc_actors = self.finder.tag(doc)
+        doc_actors = self.finder.tag(doc, story_date)
         lines = ["PARSE", *(_token_line(token) for token in doc if not token.is_space)]
         lines += ["", "ACTOR PHRASES"]
         lines += [f"  {doc[m.start:m.end].text!r}: {m.kind} {m.country or m.organization or ''}{m.agent or ''}" for m in doc_actors.mentions()]

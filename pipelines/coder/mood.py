@@ -58,7 +58,10 @@ def _clause_of(trigger: Token, is_noun: bool) -> Token | None:
     """The verb whose mood applies: the trigger itself, the verb of a modal, or a noun's light verb."""
     if not is_noun:
         return trigger.head if trigger.dep_ == "aux" else trigger
-    return governing_verb(trigger)
+    verb = governing_verb(trigger)
+    if verb is None and trigger.dep_ == "pobj" and trigger.head.head.pos_ in ("VERB", "AUX"):
+        verb = trigger.head.head  # "called for talks", "agreed to talks"
+    return verb
 
 
 def _noun_without_verb(noun: Token) -> Mood:
@@ -95,8 +98,16 @@ def _negated(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood
 
 
 def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
-    if trigger == clause:
+    if trigger == clause or modal:  # a verb trigger, or a modal ("must") whose clause is its verb
         return None
+    # "called for talks", "refused talks": the nominal event is asked for or refused, not held.
+    lemma = clause.lemma_.lower()
+    if lemma in rules.word_class("irrealis_verbs") or lemma in rules.word_class("negative_verbs"):
+        return Mood("blocked", f"'{trigger.text}' is asked for or refused ('{clause.text}'), not done")
+    # "Germany criticized Russia's invasion": the invasion is what is criticized; the event coded
+    # is the criticism. Only light verbs ("held talks", "launched an attack") carry a nominal event.
+    if trigger.dep_ in ("dobj", "obj") and lemma not in rules.word_class("light_verbs"):
+        return Mood("blocked", f"'{trigger.text}' is the object of '{clause.text}', not an event of its own")
     modifiers = {child.lower_ for child in trigger.children if child.dep_ in ("amod", "compound")}
     if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:
         return Mood("blocked", f"hypothetical '{trigger.text}'")

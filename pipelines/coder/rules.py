@@ -254,3 +254,29 @@ def _build_index(rules: list[Rule]) -> dict[tuple[str, str], tuple[Rule, ...]]:
         key: tuple(sorted(candidates, key=lambda rule: -rule.specificity))
         for key, candidates in index.items()
     }
+
+
+def extend_rules(
+    base: RuleSet, extra: Iterable[Rule], version: str, files: Iterable[str] = (), replace: bool = False
+) -> RuleSet:
+    """`base` with `extra` rules tried after it (or, with `replace`, `extra` alone).
+
+    Imported rules come after the built-in ones for every lemma, whatever their specificity:
+    where both have rules for a lemma, a built-in rule that fires wins. The engine's word classes
+    always come from `base`. `extra` is trusted to be valid (its importer checked the codes).
+    """
+    extra = list(extra)
+    layers = [extra] if replace else [list(base.rules), extra]
+    rules = [rule for layer in layers for rule in layer]
+    index: dict[tuple[str, str], tuple[Rule, ...]] = {}
+    for layer in layers:
+        for key, candidates in _build_index(layer).items():
+            index[key] = index.get(key, ()) + candidates
+    return RuleSet(
+        rules=tuple(rules),
+        classes=base.classes,
+        version=version,
+        files=(() if replace else base.files) + tuple(files),
+        index=index,
+        verb_forms=_verb_forms(rules),
+    )

@@ -53,11 +53,28 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
     if kind == "xcomp_prep":
         return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
     if kind == "subtree_prep":
-        return [o for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word for o in children(t, "pobj")]
+        return _nearest_prep_objects(trigger, word)
     if kind == "verb_prep":
         verb = governing_verb(trigger)
         return prep_objects(verb, word) if verb is not None else []
     return []
+
+
+def _nearest_prep_objects(trigger: Token, word: str) -> list[Token]:
+    """Objects of the preposition `word` closest to the trigger in its phrase ("break off relations
+    *with* X over their ties with Y" → X only)."""
+    preps = [t for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word]
+    if not preps:
+        return []
+    nearest = min(preps, key=lambda t: (_depth_below(t, trigger), t.i))
+    return children(nearest, "pobj")
+
+
+def _depth_below(token: Token, ancestor: Token) -> int:
+    depth = 0
+    while token != ancestor and token.head != token:
+        token, depth = token.head, depth + 1
+    return depth
 
 
 def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
@@ -68,11 +85,13 @@ def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
         token, depth = frontier.pop()
         scope.append(token)
         if depth < max_depth:
-            frontier += [(child, depth + 1) for child in token.children if child.dep_ not in ("relcl", "ccomp")]
+            frontier += [(child, depth + 1) for child in token.children if child.dep_ not in ("relcl", "parataxis")]
     return scope
 
 
-_OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "ccomp", "parataxis", "punct", "advcl"})
+# What an event is about includes a clausal complement ("demanded that Ukraine *withdraw*"), not
+# its subject, side clauses or punctuation.
+_OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "parataxis", "punct", "advcl"})
 
 
 def _present(token: Token | None) -> list[Token]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pipelines.coder.actors_data import load_actor_dictionary
 from pipelines.coder.rules import load_rules
+
+if TYPE_CHECKING:
+    from pipelines.coder.petrarch import PetrarchConfig
 
 
 def combine(rules_version: str, actors_version: str) -> str:
@@ -17,4 +21,19 @@ def combine(rules_version: str, actors_version: str) -> str:
 @lru_cache(maxsize=1)
 def builtin_dictionary_version() -> str:
     """The version of the built-in dictionaries, without loading spaCy (cheap: YAML only)."""
-    return combine(load_rules().version, load_actor_dictionary().version)
+    return combine(*_builtin_versions())
+
+
+def dictionary_version(petrarch: PetrarchConfig | None = None) -> str:
+    """The version a coder with these PETRARCH files carries: the built-in version combined with
+    the files' hashes (they are hashed, not parsed), so adding or editing one forces a recode."""
+    if petrarch is None:
+        return builtin_dictionary_version()
+    from pipelines.coder.petrarch import petrarch_versions
+
+    return combine(*petrarch_versions(petrarch, *_builtin_versions()))
+
+
+@lru_cache(maxsize=1)
+def _builtin_versions() -> tuple[str, str]:
+    return load_rules().version, load_actor_dictionary().version

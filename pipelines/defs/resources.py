@@ -35,15 +35,25 @@ class CoderResource(dg.ConfigurableResource):
 
     `rules_dir` points the coder at another folder of rule files (the built-in rules when empty),
     so a researcher can recode the corpus with edited rules without touching the package.
+    `petrarch_dir` names a folder of PETRARCH/Phoenix dictionaries to load as well: added to the
+    built-in dictionaries or, with `petrarch_mode: replace`, instead of them (docs/petrarch.md).
     """
 
     batch_size: int = 64
     n_process: int = 1
     model_package: str = ""
     rules_dir: str = ""
+    petrarch_dir: str = ""
+    petrarch_mode: str = "add"
 
     def coder(self) -> EventCoder:
-        return _coder(self.model_package or None, self.rules_dir or None)
+        return _coder(self.model_package or None, self.rules_dir or None, self.petrarch_dir, self.petrarch_mode)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Log what the PETRARCH files loaded, in the run step that codes (coded_events)."""
+        if self.petrarch_dir and context.log is not None:
+            report = self.coder().petrarch_report
+            context.log.info(report.format() if report else "no PETRARCH report")
 
     def versions(self) -> Versions:
         coder = self.coder()
@@ -51,10 +61,14 @@ class CoderResource(dg.ConfigurableResource):
 
 
 @lru_cache(maxsize=2)
-def _coder(model_package: str | None, rules_dir: str | None = None) -> EventCoder:
+def _coder(
+    model_package: str | None, rules_dir: str | None = None, petrarch_dir: str = "", petrarch_mode: str = "add"
+) -> EventCoder:
     """One coder per process: loading spaCy and compiling the matchers takes seconds."""
     from pipelines.coder.nlp import load_nlp
+    from pipelines.coder.petrarch import PetrarchConfig
     from pipelines.coder.rules import load_rules
 
     rules = load_rules(Path(rules_dir)) if rules_dir else None
-    return EventCoder(nlp=load_nlp(model_package), rules=rules)
+    petrarch = PetrarchConfig.from_directory(petrarch_dir, petrarch_mode) if petrarch_dir else None
+    return EventCoder(nlp=load_nlp(model_package), rules=rules, petrarch=petrarch)

@@ -1,7 +1,9 @@
 """What is in `data/raw/`: every story's id, date and content hash, and every rejected input.
 
-The sensor compares inventories to find changed dates; the `documents` asset uses one to read
-only the files that hold a date's stories.
+The sensor compares inventories to find changed dates; the `documents` asset takes one date's
+stories, rejections and warnings from one. A rejection whose story date was read belongs to that
+date (its quarantine partition); the others (unreadable files and lines, missing or impossible
+dates) go to the `rejected_inputs` table.
 """
 
 from __future__ import annotations
@@ -26,22 +28,39 @@ class Inventory:
     rejected: tuple[Rejected, ...]
 
     def dates(self) -> list[str]:
-        """Story dates present, as partition keys."""
-        return sorted({story.document.story_date.isoformat() for story in self.stories})
+        """Story dates present, as partition keys: of coded stories and of dated rejections.
+
+        A date whose only story was rejected is still a partition, so its run writes the
+        quarantine row and clears what an earlier good version of the story published.
+        """
+        dated = {story.document.story_date for story in self.stories}
+        dated |= {item.story_date for item in self.rejected if item.story_date is not None}
+        return sorted(date.isoformat() for date in dated)
 
     def stories_on(self, date: str) -> list[RawStory]:
+        """The readable stories of one date, in file order."""
         return [story for story in self.stories if story.document.story_date.isoformat() == date]
 
     def rejected_on(self, date: str) -> list[Rejected]:
-        """Rejections that belong to a date's stories (duplicates of a dated id)."""
-        ids = {story.document.doc_id for story in self.stories_on(date)}
-        return [item for item in self.rejected if item.doc_id in ids]
+        """Rejections of stories whose date was read (duplicates, empty or too long text, ...)."""
+        return [item for item in self.rejected if item.story_date is not None and item.story_date.isoformat() == date]
+
+    def undated_rejections(self) -> list[Rejected]:
+        """Rejections that belong to no date: unreadable files and lines, missing or impossible dates."""
+        return [item for item in self.rejected if item.story_date is None]
+
+    def warnings_on(self, date: str) -> list[str]:
+        """`path[:line]: warning` for the stories of one date that were read with a warning."""
+        return [f"{story.where()}: {warning}" for story in self.stories_on(date) for warning in story.warnings]
 
     def digest_by_date(self) -> dict[str, str]:
-        """One hash per date over its stories' ids and content: changes exactly when the date's stories do."""
+        """One hash per date over its stories and rejections: changes exactly when the date's input does."""
         parts: dict[str, list[str]] = defaultdict(list)
         for story in self.stories:
             parts[story.document.story_date.isoformat()].append(f"{story.document.doc_id}:{story.content_hash}")
+        for item in self.rejected:
+            if item.story_date is not None:
+                parts[item.story_date.isoformat()].append(f"rejected:{item.message()}")
         return {date: hashlib.sha256(json.dumps(sorted(items)).encode()).hexdigest()[:16] for date, items in parts.items()}
 
 

@@ -5,16 +5,24 @@ folder, then moved over the old one with os.replace, so a reader sees the old pa
 one, never half of one. pyarrow's dataset discovery skips names starting with "." or "_", so a
 temporary file left by a killed writer is never read; the next write of that partition removes it.
 
+One writer per partition at a time: every write and delete holds an exclusive `flock` on a hidden
+lock file beside the partition folder (`<table>/.date=<YYYY-MM-DD>.lock`). Dagster's queued run
+coordinator already limits runs per partition, but in-process runs (`eventcoder pipeline run`)
+bypass the queue. The kernel releases the lock when its holder dies, even by SIGKILL, and the
+lock file is never deleted (deleting it would let two writers lock two different files).
+
 The directory name is a Hive partition key (`date=`), so `pd.read_parquet(root / table)` works for
 users (it adds a `date` column from the folder names). No table may store a column named `date`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -44,21 +52,44 @@ def write_partition(
     """Atomically replace one partition with `table`, `metadata` merged into the schema metadata.
 
     A table with zero rows still replaces the old partition: an empty file with the schema is
-    written, so the old rows disappear and readers still see the column types. One writer per
-    partition at a time (Dagster's per-partition concurrency limit): a writer removes the
-    temporary files it finds in the partition's folder, taking them for a killed writer's.
+    written, so the old rows disappear and readers still see the column types. Concurrent
+    writers of one partition take turns (`partition_lock`), so the partition ends up as exactly
+    one of their tables; a writer removes the temporary files it finds in the partition's
+    folder, which under the lock can only be a killed writer's.
     """
     path = partition_path(root, table_name, partition_value)
     stored = _refuse_partition_key_column(table)
-    _replace_file(path, stored, metadata)
+    with partition_lock(root, table_name, partition_value):
+        _replace_file(path, stored, metadata)
     return path
+
+
+@contextmanager
+def partition_lock(root: Path, table_name: str, partition_value: str) -> Iterator[Path]:
+    """Hold one partition's exclusive lock (blocking until it is free); yields the lock file's path."""
+    folder = partition_path(root, table_name, partition_value).parent
+    with _file_lock(folder.parent / f".{folder.name}.lock") as lock:
+        yield lock
 
 
 def write_unpartitioned(root: Path, table_name: str, table: pa.Table, metadata: Mapping[str, str]) -> Path:
     """Atomically replace a table that has no partitions: root/table/part-0.parquet."""
     path = Path(root) / table_name / PART_FILE
-    _replace_file(path, table, metadata)
+    with _file_lock(path.parent / f".{PART_FILE}.lock"):
+        _replace_file(path, table, metadata)
     return path
+
+
+@contextmanager
+def _file_lock(lock: Path) -> Iterator[Path]:
+    # flock, not fcntl record locks: it excludes threads of one process too (each open() is its own lock).
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield lock
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _replace_file(path: Path, table: pa.Table, metadata: Mapping[str, str]) -> None:
@@ -133,11 +164,12 @@ def delete_partition(root: Path, table_name: str, partition_value: str) -> bool:
     path = partition_path(root, table_name, partition_value)
     if not path.parent.is_dir():
         return False
-    existed = path.exists()
-    path.unlink(missing_ok=True)
-    _remove_stale_temp_files(path.parent)
-    if not any(path.parent.iterdir()):
-        path.parent.rmdir()
+    with partition_lock(root, table_name, partition_value):
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        _remove_stale_temp_files(path.parent)
+        if path.parent.is_dir() and not any(path.parent.iterdir()):
+            path.parent.rmdir()
     return existed
 
 

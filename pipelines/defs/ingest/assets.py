@@ -22,7 +22,7 @@ def raw_stories(context: dg.AssetExecutionContext, storage: StorageResource) -> 
     new_dates = [date for date in dates if date not in known]
     if new_dates:
         context.instance.add_dynamic_partitions(story_dates.name, new_dates)
-    rejected = [item for item in inventory.rejected if item.doc_id is None or "date" in item.reason]
+    rejected = inventory.undated_rejections()  # dated ones go to their date's quarantine
     tables.write_snapshot(storage.coded, "rejected_inputs", rejected_frame(rejected, "raw", None, context.run.run_id))
     for item in rejected:
         context.log.warning(f"rejected input {item.message()}")
@@ -48,6 +48,12 @@ def documents(context: dg.AssetExecutionContext, storage: StorageResource) -> dg
     tables.write_quarantine(storage.coded, "documents", date, rejected_frame(rejected, "documents", date, context.run.run_id))
     for item in rejected:
         context.log.warning(f"quarantined {item.message()}")
+    warnings = inventory.warnings_on(date)
+    for warning in warnings:
+        context.log.warning(f"read with a warning: {warning}")
     return dg.MaterializeResult(
-        metadata={"rows": len(frame), "quarantined": len(rejected), "path": dg.MetadataValue.path(str(path))}
+        metadata={
+            "rows": len(frame), "quarantined": len(rejected), "path": dg.MetadataValue.path(str(path)),
+            "input_warnings": dg.MetadataValue.json(warnings),
+        }
     )
