@@ -232,7 +232,7 @@ def test_the_pipeline_codes_the_good_stories_and_every_run_succeeds(pipeline_run
 
 def test_the_pipeline_files_each_rejection_under_its_date_or_in_rejected_inputs(batch: Batch, pipeline_run: PipelineRun) -> None:
     def places(table: pd.DataFrame) -> set[str]:
-        return {f"{path}:{int(line)}" if line == line and line is not None else path for path, line in zip(table["raw_path"], table["raw_line"])}
+        return {f"{path}:{int(line)}" if pd.notna(line) else path for path, line in zip(table["raw_path"], table["raw_line"])}
 
     paths = batch.paths
     assert places(pipeline_run.rejected_inputs) == {

@@ -58,6 +58,8 @@ def _clause_of(trigger: Token, is_noun: bool) -> Token | None:
     """The verb whose mood applies: the trigger itself, the verb of a modal, or a noun's light verb."""
     if not is_noun:
         return trigger.head if trigger.dep_ == "aux" else trigger
+    if trigger.dep_ == "compound":
+        trigger = trigger.head  # "launched a mediation effort": the effort is what was launched
     verb = governing_verb(trigger)
     if verb is None and trigger.dep_ == "pobj" and trigger.head.head.pos_ in ("VERB", "AUX"):
         verb = trigger.head.head  # "called for talks", "agreed to talks"

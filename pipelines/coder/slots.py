@@ -26,6 +26,8 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
     """Tokens that fill a slot of the trigger (a noun or a verb trigger); empty when absent."""
     kind, _, word = slot.partition(":")
     clause = trigger.head if trigger.dep_ == "aux" else trigger
+    if is_noun and trigger.dep_ == "compound":
+        trigger = trigger.head  # "a mediation mission", "peace talks": the phrase's head carries it
     if kind == "subject":
         return _noun_subject(trigger, rules) if is_noun else _present(clause_subject(clause))
     if kind == "speaker":
@@ -98,8 +100,15 @@ def _present(token: Token | None) -> list[Token]:
     return [token] if token is not None else []
 
 
+# "marched *in* protest", "gathered *for* a rally", "met *at* a summit": the verb's subject does
+# the nominal event. ("despite negotiations", "after the attack" say nothing of who did them.)
+PARTICIPATION_PREPS = frozenset({"in", "for", "at"})
+
+
 def _noun_subject(noun: Token, rules: RuleSet) -> list[Token]:
     """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
+    if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS and noun.head.head.pos_ == "VERB":
+        return _present(clause_subject(noun.head.head))
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
         return []

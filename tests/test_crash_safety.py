@@ -1,0 +1,221 @@
+"""Crash and rerun safety: what a killed or doubled run leaves behind.
+
+Protects the promises of `pipelines/lib/parquet_io.py`: a writer killed with SIGKILL in the middle
+of writing a partition (a real process, not a simulated exception) leaves the previous partition
+readable, and the next write completes it without waiting for the dead writer; two writers of one
+partition at once (threads or processes: in-process runs bypass Dagster's run queue) take turns,
+so the partition is exactly one of their tables, never a mix or a broken file; and a whole
+`eventcoder pipeline run` killed mid-way is completed by the next run, with the same events the
+`eventcoder code` command finds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from pipelines.cli import main
+from pipelines.lib import parquet_io
+from pipelines.lib.parquet_io import read_partition, write_partition
+from pipelines.run import run_backfill
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "stories"
+TABLE, DATE = "things", "2024-03-01"
+ROWS = {"old": 1_000, "new": 300_000, "a": 120_000, "b": 80_000, "final": 10}
+# Run as `python -c WRITER root label mode`; the labels' row counts are ROWS above.
+WRITER = f"""
+import sys, time
+from pathlib import Path
+import pyarrow as pa
+from pipelines.lib import parquet_io
+
+ROWS = {ROWS!r}
+root, label, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+n = ROWS[label]
+table = pa.table({{"row_id": [f"{{label}}-{{i}}" for i in range(n)], "payload": ["x" * 40] * n}})
+
+if mode == "half-then-wait":
+    # Write half of the file's bytes, say so, and wait to be killed: a writer dead mid-file.
+    def write_half(table, handle):
+        sink = pa.BufferOutputStream()
+        parquet_io.pq.write_table(table, sink)
+        data = sink.getvalue().to_pybytes()
+        handle.write(data[: len(data) // 2])
+        handle.flush()
+        print("half written", flush=True)
+        time.sleep(3600)
+    parquet_io._write_file = write_half
+    parquet_io.write_partition(root, {TABLE!r}, {DATE!r}, table, {{}})
+elif mode == "loop":
+    # Rewrite the partition forever; killed at whatever point it has reached.
+    for count in range(1_000_000):
+        parquet_io.write_partition(root, {TABLE!r}, {DATE!r}, table, {{}})
+        print(f"wrote {{count}}", flush=True)
+else:  # "3 times", for two processes writing at once
+    for count in range(3):
+        parquet_io.write_partition(root, {TABLE!r}, {DATE!r}, table, {{}})
+"""
+pytestmark = pytest.mark.slow
+
+
+def table_of(label: str) -> pa.Table:
+    n = ROWS[label]
+    return pa.table({"row_id": [f"{label}-{i}" for i in range(n)], "payload": ["x" * 40] * n})
+
+
+def label_of(table: pa.Table) -> str:
+    """The one writer whose rows the partition holds, all of them; fails on a mix or a part."""
+    labels = {row_id.split("-")[0] for row_id in table.column("row_id").to_pylist()}
+    assert len(labels) == 1, f"rows of several writers: {labels}"
+    [label] = labels
+    assert table.num_rows == ROWS[label], f"{table.num_rows} of {label}'s {ROWS[label]} rows"
+    return label
+
+
+def start_writer(root: Path, label: str, mode: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(root), label, mode],
+        cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def temp_files(root: Path) -> list[Path]:
+    return list((root / TABLE / f"date={DATE}").glob(".part-0.parquet.*.tmp"))
+
+
+@pytest.fixture()
+def writers() -> Iterator[list[subprocess.Popen]]:
+    """Processes a test starts; any still alive at the end are killed, so none outlives its test."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+# -- a killed writer ------------------------------------------------------------------------
+
+def test_a_writer_killed_half_way_through_the_file_leaves_the_old_partition(tmp_path: Path, writers: list) -> None:
+    write_partition(tmp_path, TABLE, DATE, table_of("old"), {})
+    writers.append(writer := start_writer(tmp_path, "new", "half-then-wait"))
+    assert writer.stdout.readline().strip() == "half written", writer.stderr.read()
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+
+    assert label_of(read_partition(tmp_path, TABLE, DATE)) == "old"
+    assert temp_files(tmp_path), "the killed writer's half file is still there, and must not be read:"
+    assert len(pd.read_parquet(tmp_path / TABLE)) == ROWS["old"]
+    assert len(parquet_io.read_table(tmp_path, TABLE)) == ROWS["old"]
+
+    # The next write does not wait for the dead writer's lock, completes, and clears its debris.
+    write_partition(tmp_path, TABLE, DATE, table_of("new"), {})
+    assert label_of(read_partition(tmp_path, TABLE, DATE)) == "new"
+    assert not temp_files(tmp_path)
+
+
+def test_a_writer_killed_at_any_point_of_a_write_loop_leaves_a_whole_partition(tmp_path: Path, writers: list) -> None:
+    write_partition(tmp_path, TABLE, DATE, table_of("old"), {})
+    writers.append(writer := start_writer(tmp_path, "new", "loop"))
+    assert writer.stdout.readline().startswith("wrote 0"), writer.stderr.read()
+    writer.send_signal(signal.SIGKILL)  # somewhere in the second write (or between two)
+    writer.wait()
+
+    assert label_of(read_partition(tmp_path, TABLE, DATE)) in ("old", "new")
+    write_partition(tmp_path, TABLE, DATE, table_of("final"), {})
+    assert label_of(read_partition(tmp_path, TABLE, DATE)) == "final"
+    assert not temp_files(tmp_path)
+
+
+# -- two writers at once --------------------------------------------------------------------
+
+def test_two_threads_writing_one_partition_take_turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inside, most_inside, errors = [0], [0], []
+    guard = threading.Lock()
+    original = parquet_io._write_file
+
+    def counted_write(table: pa.Table, handle) -> None:
+        with guard:
+            inside[0] += 1
+            most_inside[0] = max(most_inside[0], inside[0])
+        time.sleep(0.02)  # widens the window in which an unlocked second writer would overlap
+        original(table, handle)
+        with guard:
+            inside[0] -= 1
+
+    monkeypatch.setattr(parquet_io, "_write_file", counted_write)
+    start = threading.Barrier(2)
+
+    def writer(label: str) -> None:
+        table = table_of(label)
+        start.wait()
+        try:
+            for _ in range(4):
+                write_partition(tmp_path, TABLE, DATE, table, {})
+        except Exception as error:  # noqa: BLE001 - the test reports any failure of either writer
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(label,)) for label in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert most_inside[0] == 1, "two writers were inside the same partition at once"
+    assert label_of(read_partition(tmp_path, TABLE, DATE)) in ("a", "b")
+    assert not temp_files(tmp_path)
+
+
+def test_two_processes_writing_one_partition_leave_exactly_one_table(tmp_path: Path, writers: list) -> None:
+    writers += [start_writer(tmp_path, label, "3 times") for label in ("a", "b")]
+    for writer in writers:
+        _, stderr = writer.communicate()
+        assert writer.returncode == 0, stderr
+    assert label_of(read_partition(tmp_path, TABLE, DATE)) in ("a", "b")
+    assert not temp_files(tmp_path)
+
+
+# -- a killed pipeline run ------------------------------------------------------------------
+
+def test_a_pipeline_run_killed_mid_way_is_completed_by_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, coded = tmp_path / "raw", tmp_path / "coded"
+    shutil.copytree(FIXTURES, raw)
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "pipeline", "run", "--raw", str(raw), "--coded", str(coded)],
+        cwd=REPOSITORY, env={**os.environ, "DAGSTER_HOME": str(home)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        first_partition = coded / "documents" / "date=2023-10-02" / "part-0.parquet"
+        # Waiting, not timing: the deadline only stops a broken run from hanging the suite.
+        deadline = time.monotonic() + 120
+        while not first_partition.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert run.poll() is None, "the run ended before it could be killed"
+        assert first_partition.exists(), "the run never wrote its first partition"
+    finally:
+        run.kill()
+        run.wait()
+
+    assert run_backfill(raw, coded) == 0
+    events = pd.read_parquet(coded / "events")
+    assert len(pd.read_parquet(coded / "documents")) == 4
+    assert main(["code", str(raw), "--out", str(tmp_path / "cli.parquet"), "--no-progress"]) == 0
+    assert set(events["event_id"]) == set(pd.read_parquet(tmp_path / "cli.parquet")["event_id"])
+    for table in ("events", "event_days", "dyad_days"):
+        assert parquet_io.list_partitions(coded, table) == ("2023-10-02", "2023-10-03", "2023-10-04"), table
