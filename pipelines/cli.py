@@ -16,9 +16,14 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines import __version__
 from pipelines.coder.errors import DictionaryError
+
+if TYPE_CHECKING:
+    from pipelines.coder.engine import EventCoder
+    from pipelines.coder.petrarch import PetrarchConfig
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
@@ -100,20 +105,17 @@ def _add_petrarch_options(parser: argparse.ArgumentParser, required: bool = Fals
     )
 
 
-def _petrarch_config(args: argparse.Namespace):
+def _petrarch_config(args: argparse.Namespace) -> PetrarchConfig | None:
     """The PetrarchConfig the options name, or None without --petrarch-dir."""
-    from pipelines.coder.errors import DictionaryError
     from pipelines.coder.petrarch import PetrarchConfig
 
     if getattr(args, "petrarch_dir", None) is None:
         return None
-    try:
-        return PetrarchConfig.from_directory(args.petrarch_dir, args.petrarch_mode)
-    except DictionaryError as error:
-        raise UsageError(str(error)) from error
+    return PetrarchConfig.from_directory(args.petrarch_dir, args.petrarch_mode)  # DictionaryError: exit 2
 
 
-def _event_coder(args: argparse.Namespace):
+def _event_coder(args: argparse.Namespace) -> EventCoder:
+    """The coder, with the PETRARCH dictionaries the options name."""
     from pipelines.coder.engine import EventCoder
 
     return EventCoder(petrarch=_petrarch_config(args))

@@ -32,7 +32,7 @@ from pipelines.coder.types import Actor
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
 # "foreign ministry spokesman" (compound), "Japan's minister" (poss), "minister of Japan" (prep).
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "appos", "npadvmod"})
-OWNER_PREPS = frozenset({"of", "from", "for"})
+OWNER_PREPS = frozenset({"of", "from", "for", "by"})
 # A country that is the object of these prepositions is where something happened, not who.
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
 PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
@@ -315,7 +315,7 @@ class DocActors:
                 counts[country] = counts.get(country, 0) + 1
         return max(counts, key=lambda country: counts[country]) if counts else None
 
-    def localize(self, actor: Actor, counterparts: tuple[Actor, ...], sentence_start: int) -> Actor | None:
+    def localize(self, actor: Actor, counterparts: tuple[Actor, ...], sentence_end: int) -> Actor | None:
         """Give a country-less agent its country: a domestic counterpart's, else the story's own.
 
         "Bolivia's opposition criticized the government" → BOLGOV (the counterpart BOLOPP is a
@@ -324,7 +324,7 @@ class DocActors:
         if actor.country or actor.code.startswith(("IGO", "NGO")):
             return actor
         domestic = [c.country for c in counterparts if c.country and c.agent]
-        country = domestic[0] if domestic else self.home_country(sentence_start + 1)
+        country = domestic[0] if domestic else self.home_country(sentence_end)
         if country is None or (not domestic and country in {c.country for c in counterparts}):
             # The story's country is the other side's: "the administration said China must…"
             # gives no reason to think the administration is Chinese.

@@ -156,7 +156,7 @@ class EventCoder:
                     continue
                 for source, target in outcome.pairs:
                     event = self._event(document, sentence, index, token, outcome, source, target)
-                    events.setdefault((source.code, target.code, event.event_code), event)
+                    _keep_most_specific(events, event)
                 break
         return list(events.values())
 
@@ -178,9 +178,9 @@ class EventCoder:
             return RuleOutcome(rule, None, reason=f"not coded: {mood.reason}")
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         targets = self._fill(rule, rule.target, trigger, doc_actors)
-        start = trigger.sent.start
-        sources, targets = _localize_all(doc_actors, sources, targets, start), _localize_all(doc_actors, targets, sources, start)
-        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), start)
+        end = trigger.sent.end  # the story's country so far, this sentence included
+        sources, targets = _localize_all(doc_actors, sources, targets, end), _localize_all(doc_actors, targets, sources, end)
+        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end)
         pairs = _pairs(rule, sources, targets, between)
         if not pairs:
             missing = "source" if not sources else "target"
@@ -283,8 +283,22 @@ def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:
     return found
 
 
-def _localize_all(doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], start: int) -> tuple[Actor, ...]:
-    localized = (doc_actors.localize(actor, counterparts, start) for actor in actors)
+def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event) -> None:
+    """One event per (sentence, source, target, code), actors compared by country: of two rules
+    that code the same dyad ("travel to Moscow for a summit with the Russian president"), the
+    event whose actors say more (an agent) is kept."""
+    key = (event.source.country or event.source.code, event.target.country or event.target.code, event.event_code)
+    kept = events.get(key)
+    if kept is None or _detail(event) > _detail(kept):
+        events[key] = event
+
+
+def _detail(event: Event) -> int:
+    return (event.source.agent is not None) + (event.target.agent is not None)
+
+
+def _localize_all(doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], end: int) -> tuple[Actor, ...]:
+    localized = (doc_actors.localize(actor, counterparts, end) for actor in actors)
     return tuple(actor for actor in localized if actor is not None)
 
 

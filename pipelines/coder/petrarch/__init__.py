@@ -14,7 +14,14 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipelines.coder.actors_data import MERGE_MODES, ActorDictionary, builtin_phrases, merge, phrase_key
+from pipelines.coder.actors_data import (
+    MERGE_MODES,
+    ActorDictionary,
+    NamedActor,
+    builtin_phrases,
+    merge,
+    phrase_key,
+)
 from pipelines.coder.errors import DictionaryError
 from pipelines.coder.petrarch.actors import read_actors
 from pipelines.coder.petrarch.agents import read_agents
@@ -91,7 +98,8 @@ class PetrarchImport:
 def load_petrarch(config: PetrarchConfig) -> PetrarchImport:
     """Read every configured file. Unusable entries are skipped and counted, never fatal."""
     reports: list[FileReport] = []
-    people, known = [], frozenset[str]()
+    people: list[NamedActor] = []
+    known: frozenset[str] = frozenset()
     for path in config.actor_files:
         read = read_actors(path, known)
         people += read.actors

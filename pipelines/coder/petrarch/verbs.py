@@ -149,8 +149,6 @@ class _Reader:
         assert self.block is not None
         match = CODE_AT_END.search(text)
         code = self.code(match.group(1), line.number, "verbs") if match else self.block.code
-        if match and match.group(1).strip() == NULL_CODE:
-            code = None
         head = text.split("{")[0].split("[")[0].strip()
         parsed = _verb_words(head)
         if isinstance(parsed, str):
