@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -27,6 +27,7 @@ from pipelines.coder.actors_data import (
     plural_forms,
     split_actor_code,
 )
+from pipelines.coder.syntax import governors
 from pipelines.coder.types import Actor
 
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
@@ -37,6 +38,8 @@ OWNER_PREPS = frozenset({"of", "from", "for", "by"})
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
 PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
 PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i"})
+# Pronouns that can stand for a state or an organisation ("Hungary said *it* will support…").
+STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 # Kinds whose capitalised words must be capitalised in the text: "Turkey" the country, not "turkey".
 NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization", "alias", "not_actor"})
 
@@ -287,7 +290,7 @@ class DocActors:
 
     def _resolve_one(self, token: Token) -> list[Actor]:
         if token.lower_ in PRONOUNS:
-            return []
+            return self._antecedent(token)
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind != "agent":
             own = self._mention_actors(token, mention)
@@ -334,6 +337,18 @@ class DocActors:
             start=actor.start, end=actor.end, head=actor.head,
             reason=f"{actor.reason}; country {country} from {'the other actor' if domestic else 'the story'}",
         )
+
+    def _antecedent(self, pronoun: Token) -> list[Actor]:
+        """What "it"/"they" stands for: the subject of the nearest governing clause that names an
+        actor ("Hungary said it will…", "Turkey accused Greece of violating its airspace")."""
+        if pronoun.lower_ not in STATE_PRONOUNS:
+            return []
+        for governor in governors(pronoun):
+            subject = next((c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
+            if subject is not None and subject.lower_ not in PRONOUNS:
+                actors = self.resolve(subject)
+                return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
+        return []
 
     def _mention_actors(self, token: Token, mention: Mention) -> list[Actor]:
         """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""
