@@ -5,8 +5,8 @@ capitals, seats of power, organisations, agents, context aliases) once per docum
 `DocActors.resolve(token)` then answers "which actors does this noun phrase denote?" by
 reading the phrase's head and its modifiers: "an unidentified North Korean foreign ministry
 spokesman" → PRKGOV, "the two countries' officials" → the last two countries named.
-Named actors (imported from PETRARCH) are tagged with their code on the story date, and
-discard phrases are recorded so the engine can leave their sentence or story uncoded.
+Named actors (the built-in named.yaml, and any imported from PETRARCH) are tagged with their
+code on the story date, and discard phrases are recorded so the engine can leave their sentence or story uncoded.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.coder.actors_data import (
+    ORGANIZATION_PREFIXES,
     ActorDictionary,
     Discard,
     NamedActor,
+    case_rule,
     is_case_sensitive,
     plural_forms,
     split_actor_code,
@@ -129,21 +131,46 @@ class ActorFinder:
             self._add(nlp, f"group:{number}", Mention("group", 0, 0, alias=number), [group.text])
 
     def _add_people(self, nlp: Language) -> None:
-        """Named actors get their own matcher, one label each: the code depends on the story date."""
+        """Named actors get their own matchers, one label each: the code depends on the story date.
+
+        Built-in names (written as in text) follow the case rules of FORMAT.md, one label per name
+        so a match can be checked against the name's own capitals; PETRARCH's all-capital names
+        are title-cased and matched ignoring case.
+        """
         self._people: dict[int, NamedActor] = {}
         self._people_matcher: PhraseMatcher | None = None
+        self._cased_names: dict[int, tuple[NamedActor, Doc]] = {}  # label -> (actor, name as written)
+        self._cased_matchers: tuple[PhraseMatcher, ...] = ()
         self._code_mentions: dict[str, Mention] = {}
         countries = {entry.code for entry in self.dictionary.countries}
         # Codes starting with an agent ("ELI") name no country; the rest split country + agent.
         self._agent_prefixes = frozenset(entry.code[:3] for entry in self.dictionary.agents) - countries
-        if not self.dictionary.people:
+        cased = [person for person in self.dictionary.people if person.text_case]
+        imported = [person for person in self.dictionary.people if not person.text_case]
+        if cased:
+            self._add_cased_people(nlp, cased)
+        if not imported:
             return
         self._people_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for number, person in enumerate(self.dictionary.people):
+        for number, person in enumerate(imported):
             label = f"named:{number}"
             self._people[nlp.vocab.strings.add(label)] = person
             # Title case tokenises like running text: "MR. OBAMA" would split where "Mr. Obama" does not.
             self._people_matcher.add(label, list(nlp.tokenizer.pipe(name.title() for name in person.names)))
+
+    def _add_cased_people(self, nlp: Language, people: list[NamedActor]) -> None:
+        """Built-in names: short capital abbreviations ("ELN", "M23") exactly, the rest ignoring
+        case and then checked word by word; the last word also in its plural ("Houthis")."""
+        lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for number, person in enumerate(people):
+            for index, name in enumerate(person.names):
+                for form in (name, *plural_forms(name)):
+                    for written in _running_forms(nlp, form):
+                        label = f"builtin-named:{number}:{index}:{written.text}"
+                        self._cased_names[nlp.vocab.strings.add(label)] = (person, written)
+                        (exact if is_case_sensitive(name) else lower).add(label, [written])
+        self._cased_matchers = (exact, lower)
 
     def _add_discards(self, nlp: Language) -> None:
         """Phrases that make a sentence (or story) uncodable, matched ignoring case."""
@@ -161,7 +188,8 @@ class ActorFinder:
         """All dictionary phrases in the document, longest match first.
 
         Named actors resolve to their code on `story_date`; on a tie in length a built-in phrase
-        beats a named actor (the sort below is stable and they come last).
+        beats a named actor, and a named.yaml name an imported one (the sort below is stable and
+        they come in that order).
         """
         strings = doc.vocab.strings
         found = [
@@ -184,14 +212,15 @@ class ActorFinder:
         return DocActors(doc, self, by_token, self._discard_matches(doc))
 
     def _named_matches(self, doc: Doc, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
-        """Named actors written as names, with a code on the story date.
+        """Named actors written as names, with a code on the story date; built-in ones first.
 
-        A one-word name opening a sentence must be tagged a proper noun: PETRARCH's names are all
-        capitals, so "MALE" (the Maldives' capital) would otherwise match "Male students ...".
+        An imported one-word name opening a sentence must be tagged a proper noun: PETRARCH's
+        names are all capitals, so "MALE" (the Maldives' capital) would otherwise match "Male
+        students ...". Built-in names keep their case and are chosen not to be common words.
         """
+        found = self._cased_named_matches(doc, story_date)
         if self._people_matcher is None:
-            return []
-        found = []
+            return found
         for match_id, start, end in self._people_matcher(doc):
             span = doc[start:end]
             if not _capitalised(span) or (len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN"):
@@ -199,6 +228,20 @@ class ActorFinder:
             code = self._people[match_id].code_on(story_date)
             if code is not None:
                 found.append((start, end, self._code_mention(code)))
+        return found
+
+    def _cased_named_matches(self, doc: Doc, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
+        """Built-in named actors whose words are cased as the name requires: a capitalised word
+        of the name must be capitalised in the text ("Islamic State", not "islamic state")."""
+        found = []
+        for matcher in self._cased_matchers:
+            for match_id, start, end in matcher(doc):
+                person, written = self._cased_names[match_id]
+                if not _cased_like(doc[start:end], written):
+                    continue
+                code = person.code_on(story_date)
+                if code is not None:
+                    found.append((start, end, self._code_mention(code)))
         return found
 
     def _code_mention(self, code: str) -> Mention:
@@ -324,7 +367,7 @@ class DocActors:
         "Bolivia's opposition criticized the government" → BOLGOV (the counterpart BOLOPP is a
         domestic agent); "Police arrested protesters" in a story about Kenya → KENCOP, KENCVL.
         """
-        if actor.country or actor.code.startswith(("IGO", "NGO")):
+        if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
         domestic = [c.country for c in counterparts if c.country and c.agent]
         country = domestic[0] if domestic else self.home_country(sentence_end)
@@ -397,11 +440,21 @@ class DocActors:
             token, depth = frontier.pop(0)
             if self._collect(token, found):
                 # The nearest modifier naming an actor decides: "Russia's invasion of Ukraine" is
-                # Russia's, not also Ukraine's.
+                # Russia's, not also Ukraine's. Its siblings may still name the agent:
+                # "Pakistani opposition supporters".
+                for sibling, _ in frontier:
+                    self._collect_agent(sibling, found)
                 break
             if depth < max_depth:
                 frontier += [(child, depth + 1) for child in _modifiers(token)]
         return found
+
+    def _collect_agent(self, token: Token, found: _Found) -> None:
+        mention = self.by_token.get(token.i)
+        agent = mention.agent if mention is not None and mention.kind == "agent" else self.finder.agent_word(token)
+        if agent:
+            found.agent = self._stronger(found.agent, agent)
+            found.tokens.add(token.i)
 
     def _collect(self, token: Token, found: _Found) -> bool:
         """Record what a modifier token contributes; True when it named an actor (stop there)."""
@@ -417,9 +470,9 @@ class DocActors:
                 [self._actor(mention.country, None, mention.agent, "", [], token.i, "")] if mention.country else []
             )
             for actor in actors:
-                if actor.country and actor.country not in found.countries and not actor.code.startswith(("IGO", "NGO")):
+                if actor.country and actor.country not in found.countries and not actor.code.startswith(ORGANIZATION_PREFIXES):
                     found.countries.append(actor.country)
-                elif actor.code.startswith(("IGO", "NGO")) and actor.code not in found.organizations:
+                elif actor.code.startswith(ORGANIZATION_PREFIXES) and actor.code not in found.organizations:
                     found.organizations.append(actor.code)
                 found.agent = found.agent or actor.agent
             found.tokens.update(range(mention.start, mention.end))
@@ -460,6 +513,26 @@ class _Found:
     @property
     def reason(self) -> str:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
+
+
+def _running_forms(nlp: Language, name: str) -> list[Doc]:
+    """The name tokenised as in running text, and again at the end of a sentence when the full
+    stop changes the tokens: spaCy keeps a final single letter's stop ("ISIS-K." -> "K.")."""
+    forms = [nlp.make_doc(name)]
+    closing = nlp.make_doc(f"{name}.")
+    if closing[-1].text != ".":
+        forms.append(closing)
+    return forms
+
+
+def _cased_like(span: Span, written: Doc) -> bool:
+    """Whether each word of the text is capitalised where the name as written has a capital
+    (the case rule of FORMAT.md): "Islamic State" does not match "islamic state"."""
+    phrase = written.text
+    return all(
+        case_rule(phrase, word.text) != "capitalized" or token.text[:1].isupper()
+        for token, word in zip(span, written)
+    )
 
 
 def _capitalised(span) -> bool:

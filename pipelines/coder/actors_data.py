@@ -1,4 +1,4 @@
-"""The actor dictionaries: countries, agents, organisations and document context, read from YAML.
+"""The actor dictionaries: countries, agents, organisations, named actors and document context.
 
 The files live in `data/actors/` beside this module; their format is written down in
 `data/actors/FORMAT.md`. Loading validates every entry and stops at the first problem with a
@@ -26,11 +26,20 @@ AGENTS_FILE = "agents.yaml"
 COUNTRIES_FILE = "countries.yaml"
 ORGANIZATIONS_FILE = "organizations.yaml"
 CONTEXT_FILE = "context.yaml"
-FILE_NAMES = tuple(sorted((AGENTS_FILE, CONTEXT_FILE, COUNTRIES_FILE, ORGANIZATIONS_FILE)))
+NAMED_FILE = "named.yaml"
+REQUIRED_FILES = (AGENTS_FILE, CONTEXT_FILE, COUNTRIES_FILE, ORGANIZATIONS_FILE)
+# named.yaml is optional so that a researcher's own dictionary folder needs only the four files.
+OPTIONAL_FILES = (NAMED_FILE,)
+FILE_NAMES = tuple(sorted(REQUIRED_FILES + OPTIONAL_FILES))
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")
 AGENT_CODE = re.compile(r"^[A-Z]{3}$")
 ORGANIZATION_CODE = re.compile(r"^(IGO|NGO)[A-Z]{3,9}$")
+# A named actor's code: a country (or a transnational prefix) plus at most a few more triples.
+NAMED_CODE = re.compile(r"^(?:[A-Z]{3}){1,3}$")
+# CAMEO's prefix for international militarised groups (al-Qaeda, Islamic State): not a country,
+# so their codes are IMG + religion + group ("IMGMUSALQ") rather than country + agent.
+TRANSNATIONAL_PREFIXES = frozenset({"IMG"})
 
 # Abbreviations this short collide with ordinary words in other cases ("US"/"us", "WHO"/"who");
 # longer ones are often written in title case by the press ("Unesco"), so they match any case.
@@ -111,6 +120,9 @@ class NamedActor:
 
     names: tuple[str, ...]
     codes: tuple[DatedCode, ...]
+    # True for names written as they appear in text (named.yaml), which follow FORMAT.md's case
+    # rules ("ELN" only in capitals); PETRARCH's names are all capitals and match in any case.
+    text_case: bool = False
 
     def code_on(self, day: dt.date | None) -> str | None:
         """The code on a story date: one whose dates cover it, else an undated one, else the
@@ -369,7 +381,7 @@ class _Seen:
         raise DictionaryError(path, line, f"{self.what} '{shown or key}' is listed {who} ({place})")
 
 
-# --- the four files ----------------------------------------------------------------------------
+# --- the four required files -------------------------------------------------------------------
 
 
 def _load_agents(path: Path, root: _Node) -> tuple[tuple[AgentEntry, ...], dict[str, int]]:
@@ -551,14 +563,112 @@ def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> Gro
     return GroupAlias(text, refers_to)
 
 
+# --- named actors ------------------------------------------------------------------------------
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _load_named(
+    path: Path, root: _Node, country_codes: set[str], agent_codes: set[str], phrases: _Seen
+) -> tuple[NamedActor, ...]:
+    """The named actors of named.yaml; each name is recorded in `phrases` (shared with the
+    countries and organisations), so one phrase never means two actors."""
+    top = _mapping(path, root, "the file", {"named"}, {"named"})
+    nodes = _sequence(path, top["named"], "named")
+    return tuple(_named(path, node, country_codes, agent_codes, phrases) for node in nodes)
+
+
+def _named(path: Path, node: _Node, country_codes: set[str], agent_codes: set[str], phrases: _Seen) -> NamedActor:
+    fields = _mapping(path, node, "a named actor", {"names", "code", "codes", "note"}, {"names"})
+    if ("code" in fields) == ("codes" in fields):
+        raise DictionaryError(path, node.line, "a named actor needs exactly one of 'code' and 'codes'")
+    names = _texts(path, fields["names"], "name")
+    if not names:
+        raise DictionaryError(path, fields["names"].line, "a named actor has no names")
+    if "code" in fields:
+        codes: tuple[DatedCode, ...] = (DatedCode(_named_code(path, fields["code"], country_codes, agent_codes)),)
+    else:
+        codes = _dated_codes(path, fields["codes"], country_codes, agent_codes)
+    owner = f"{names[0][0]} ({codes[-1].code})"
+    for name, line in names:
+        phrases.add(phrase_key(name), owner, path, line, name)
+    if "note" in fields:
+        _text(path, fields["note"], "note")  # checked for the reader's sake; the coder ignores it
+    return NamedActor(tuple(name for name, _ in names), codes, text_case=True)
+
+
+def _named_code(path: Path, node: _Node, country_codes: set[str], agent_codes: set[str]) -> str:
+    """A country plus at most one agent ("PSEREB"), or a transnational code ("IMGMUSALQ")."""
+    code = _code(path, node, NAMED_CODE, "actor code")
+    prefix, agent = code[:3], code[3:]
+    if prefix in TRANSNATIONAL_PREFIXES:
+        return code
+    if prefix not in country_codes:
+        allowed = ", ".join(sorted(TRANSNATIONAL_PREFIXES))
+        message = f"actor code '{code}' starts with {prefix}, which is neither a country of {COUNTRIES_FILE} nor {allowed}"
+        raise DictionaryError(path, node.line, message)
+    # The coder splits a code into country + one agent; a longer code would lose its tail's meaning.
+    if agent and agent not in agent_codes:
+        message = f"actor code '{code}': {agent} is not an agent code of {AGENTS_FILE} (write country + one agent)"
+        raise DictionaryError(path, node.line, message)
+    return code
+
+
+def _dated_codes(path: Path, node: _Node, country_codes: set[str], agent_codes: set[str]) -> tuple[DatedCode, ...]:
+    """The `codes` list: each a code with an optional start (inclusive) and end (exclusive)."""
+    items = _sequence(path, node, "codes")
+    if not items:
+        raise DictionaryError(path, node.line, "codes is empty (or write a single 'code')")
+    dated = []
+    for item in items:
+        fields = _mapping(path, item, "a dated code", {"code", "start", "end"}, {"code"})
+        code = _named_code(path, fields["code"], country_codes, agent_codes)
+        start = _date(path, fields["start"], "start") if "start" in fields else None
+        end = _date(path, fields["end"], "end") if "end" in fields else None
+        if start is not None and end is not None and start >= end:
+            raise DictionaryError(path, fields["end"].line, f"end {end} is not after start {start}")
+        dated.append((DatedCode(code, start, end), item.line))
+    _check_periods(path, dated)
+    return tuple(code for code, _ in dated)
+
+
+def _date(path: Path, node: _Node, what: str) -> dt.date:
+    """A YYYY-MM-DD date (YAML reads it as a timestamp; a quoted one is text: both are fine)."""
+    text = str(node.value)
+    if node.kind not in ("timestamp", "str") or not ISO_DATE.match(text):
+        raise DictionaryError(path, node.line, f"{what} '{text}' is not a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise DictionaryError(path, node.line, f"{what} '{text}' is not a real date ({exc})") from exc
+
+
+def _check_periods(path: Path, dated: list[tuple[DatedCode, int]]) -> None:
+    """At most one undated code (the fallback) and no two dated periods that overlap: on any
+    story date at most one code may apply, or the file order would silently decide."""
+    undated = [line for code, line in dated if not code.dated]
+    if len(undated) > 1:
+        raise DictionaryError(path, undated[1], f"a second code without dates (first on line {undated[0]})")
+    periods = sorted(
+        ((code, line) for code, line in dated if code.dated), key=lambda item: item[0].start or dt.date.min
+    )
+    for (before, before_line), (after, after_line) in zip(periods, periods[1:]):
+        if before.end is None or (after.start or dt.date.min) < before.end:
+            message = f"the dates of {after.code} overlap those of {before.code} (line {before_line})"
+            raise DictionaryError(path, after_line, message)
+
+
 # --- entry point -------------------------------------------------------------------------------
 
 
 def _read(directory: Path) -> dict[str, tuple[Path, bytes]]:
+    """The bytes of every required file and of the optional files that are present."""
     files = {}
     for name in FILE_NAMES:
         path = directory / name
         if not path.is_file():
+            if name in OPTIONAL_FILES:
+                continue
             raise DictionaryError(path, None, "file not found")
         files[name] = (path, path.read_bytes())
     return files
@@ -566,7 +676,7 @@ def _read(directory: Path) -> dict[str, tuple[Path, bytes]]:
 
 def _version(files: dict[str, tuple[Path, bytes]]) -> str:
     digest = hashlib.sha256()
-    for name in FILE_NAMES:  # sorted, so the version does not depend on reading order
+    for name in sorted(files):  # sorted, so the version does not depend on reading order
         digest.update(files[name][1])
     return digest.hexdigest()[:12]
 
@@ -585,6 +695,9 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
     _check_code_clash(parsed[AGENTS_FILE][0], agent_lines, country_codes)
     organizations = _load_organizations(*parsed[ORGANIZATIONS_FILE], phrases)
     aliases, groups = _load_context(*parsed[CONTEXT_FILE], country_codes)
+    people: tuple[NamedActor, ...] = ()
+    if NAMED_FILE in parsed:
+        people = _load_named(*parsed[NAMED_FILE], country_codes, set(agent_lines), phrases)
     return ActorDictionary(
         countries=countries,
         agents=agents,
@@ -592,24 +705,28 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
         aliases=aliases,
         groups=groups,
         version=_version(files),
-        files=FILE_NAMES,
+        files=tuple(sorted(files)),
         not_actors=not_actors,
+        people=people,
     )
 
 
 # --- combining dictionaries --------------------------------------------------------------------
 
 # Codes that name an organisation rather than a country: they never split into country + agent.
-ORGANIZATION_PREFIXES = ("IGO", "NGO")
+# IMG (international militarised groups: al-Qaeda) belongs here too: such a group has no country,
+# and "al-Qaeda militants" is the group itself, not "IMG" + the noun's agent (REB).
+ORGANIZATION_PREFIXES = ("IGO", "NGO", "IMG")
 MERGE_MODES = ("add", "replace")
 
 
 def split_actor_code(code: str, agent_codes: Collection[str]) -> tuple[str | None, str | None, str | None]:
     """(country, agent, organisation) of a full CAMEO actor code.
 
-    "USAGOV" -> ("USA", "GOV", None); "IGOUNOKID" -> (None, None, "IGOUNOKID"); a code that starts
-    with an agent ("ELI", "GOVMED") has no country: (None, "ELI", None). Other three-letter
-    prefixes (countries, regions, IMG, MNC) fill the country part, so the code survives intact.
+    "USAGOV" -> ("USA", "GOV", None); "IGOUNOKID" and "IMGMUSALQ" are organisations
+    (None, None, code); a code that starts with an agent ("ELI", "GOVMED") has no country:
+    (None, "ELI", None). Other three-letter prefixes (countries, regions, MNC) fill the country
+    part, so the code survives intact.
     """
     if code.startswith(ORGANIZATION_PREFIXES):
         return None, None, code
@@ -639,8 +756,10 @@ def merge(base: ActorDictionary, extra: ActorDictionary, mode: str = "add") -> A
 
 
 def builtin_phrases(dictionary: ActorDictionary) -> frozenset[str]:
-    """Every phrase of the dictionary's countries, organisations and context aliases, as keys."""
+    """Every phrase of the dictionary's countries, organisations, context aliases and built-in
+    named actors (named.yaml; imported PETRARCH names are not built-in), as keys."""
     phrases = [
+        *(name for person in dictionary.people if person.text_case for name in person.names),
         *(p for c in dictionary.countries for p in (*c.names, *c.adjectives, *c.capitals, *(s for s, _ in c.seats))),
         *(name for org in dictionary.organizations for name in org.names),
         *(alias.text for alias in dictionary.aliases), *(group.text for group in dictionary.groups),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ActorDictionary, load_actor_dictionary
-from pipelines.coder.dates import resolve_event_date
+from pipelines.coder.dates import resolve_event_date, time_matcher
 from pipelines.coder.places import PlaceLookup, default_place_lookup, resolve_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
@@ -105,13 +106,41 @@ class EventCoder:
 
     def parse(self, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[tuple[Doc, Document]]:
         """Parse documents with spaCy, streaming; yields (Doc, Document) pairs in input order."""
-        pairs = ((clean_text(document.text), document) for document in documents)
-        yield from self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        # Plain texts, not `as_tuples`: with tuples spaCy tokenizes and serializes every text in
+        # this process before sending it to the workers. nlp.pipe keeps the input order, so the
+        # documents pair up with their Docs again by position (tee buffers only those in flight).
+        documents, originals = itertools.tee(documents)
+        texts = (clean_text(document.text) for document in documents)
+        yield from zip(self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process), originals)
 
     def code_documents(self, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[CodedDocument]:
-        """Parse and code documents, streaming."""
-        for doc, document in self.parse(documents, batch_size=batch_size, n_process=n_process):
-            yield self.code_parsed(doc, document)
+        """Parse and code documents, streaming.
+
+        Each batch is coded inside `nlp.memory_zone()`, which frees the strings and lexemes spaCy
+        added for it, so memory stays flat over a long run of new words (names, numbers). Nothing
+        leaves a zone but CodedDocuments, which hold plain Python values.
+        """
+        self._build_lazy_matchers()
+        if n_process == 1:
+            # One nlp.pipe call per batch, parsed and coded whole inside its zone: with one long
+            # call, which Docs a zone holds would depend on how spaCy's components batch.
+            for batch in _batched(documents, batch_size):
+                yield from self._code_in_zone(self.parse(batch, batch_size=batch_size), len(batch))
+            return
+        # Workers parse; this process builds each Doc from their bytes only when it is read, so a
+        # zone around every `batch_size` Docs read holds exactly those Docs.
+        parses = self.parse(documents, batch_size=batch_size, n_process=n_process)
+        while coded := self._code_in_zone(parses, batch_size):
+            yield from coded
+
+    def _code_in_zone(self, parses: Iterator[tuple[Doc, Document]], limit: int) -> list[CodedDocument]:
+        """Code up to `limit` parses inside one memory zone (an empty list when they have run out)."""
+        with self.nlp.memory_zone():
+            return [self.code_parsed(doc, document) for doc, document in itertools.islice(parses, limit)]
+
+    def _build_lazy_matchers(self) -> None:
+        """Build the matchers made on first use now: strings added inside a memory zone vanish with it."""
+        time_matcher(self.nlp.vocab)
 
     def code_parsed(self, doc: Doc, document: Document, trace: Trace | None = None) -> CodedDocument:
         """Code one already-parsed document."""
@@ -271,6 +300,13 @@ class EventCoder:
         return "\n".join(lines)
 
 
+def _batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, ...]]:
+    """Consecutive tuples of `size` items (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
+
+
 def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:
     """Resolve a slot token to actors. Rules name their prepositions, so places stay out."""
     found = doc_actors.resolve(token)
@@ -316,12 +352,13 @@ def _pairs(
 def _distinct(source: Actor, target: Actor) -> bool:
     """Two different actors: an event needs someone acting on someone else.
 
-    A government does not act on its own bare country: "the government rejected Egypt's demand"
-    must not become EGYGOV -> EGY when the story's country was guessed wrong.
+    A state may act on its own people ("Turkey accused the PKK": TUR -> TURREB), but an agent
+    does not act on its own bare state: "the government rejected Egypt's demand" must not become
+    EGYGOV -> EGY when the story's country was guessed wrong.
     """
     if source.code == target.code:
         return False
-    if source.country == target.country and not (source.agent and target.agent):
+    if source.country == target.country and target.agent is None:
         return False
     return True
 
