@@ -101,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--stories", type=int, default=2000, help="stories in the benchmark corpus (default 2000)")
     parser.add_argument("--quick", action="store_true", help="skip the 1,000 vs 10,000-story memory runs")
     parser.add_argument("--batch-size", type=int, default=64, help="spaCy batch size in every configuration")
+    parser.add_argument("--repeat", type=int, default=1, help="run each configuration K times and keep the fastest (less noise)")
     parser.add_argument("--only", help="comma-separated measurement names (spacy_1,code_2,...), for development")
     parser.add_argument("--keep-work", action="store_true", help="keep the temporary corpora and outputs")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -121,11 +122,20 @@ def run_benchmarks(args: argparse.Namespace, work: Path) -> int:
         print(f"running {config.name}: {config.label}, {sizes[config.corpus]} stories, {config.n_process} process(es) ...", flush=True)
         spec = {"config": asdict(config), "corpus": corpora[config.corpus].path, "one": corpora["one"].path,
                 "work": str(work / config.name), "batch_size": args.batch_size}
-        measurements.append(run_in_child(config, spec, sizes[config.corpus]))
+        measurements.append(best_of(args.repeat, config, spec, sizes[config.corpus]))
     report = build_report(args, corpora, measurements)
     print_report(report)
     save_report(report)
     return 0
+
+
+def best_of(repeat: int, config: Config, spec: dict, stories: int) -> Measurement:
+    """The fastest of `repeat` runs: other work on the machine only ever slows a run down."""
+    runs = [run_in_child(config, {**spec, "work": f"{spec['work']}-{attempt}"}, stories) for attempt in range(1, repeat + 1)]
+    best = min(runs, key=lambda m: m.seconds)
+    if repeat > 1:
+        best.extra["all_seconds"] = [round(m.seconds, 2) for m in runs]
+    return best
 
 
 def run_in_child(config: Config, spec: dict, stories: int) -> Measurement:
@@ -289,6 +299,11 @@ def print_report(report: dict) -> None:
     print("\nfixed start-up (the one-story run each child does first):")
     for row in report["measurements"]:
         print(f"  {row['name']:<12} {row['startup_seconds']:>6.1f} s")
+    for row in report["measurements"]:
+        if row["extra"].get("step_seconds"):
+            print(f"\n{row['name']}: seconds by step, summed over its {corpus.get('dates', '?')} runs (one per story date):")
+            for step, seconds in row["extra"]["step_seconds"].items():
+                print(f"  {step:<36} {seconds:>7.1f}")
     print("\nratios (target):")
     for ratio in report["ratios"]:
         verdict = {True: "met", False: "NOT met", None: "not measured"}[ratio["met"]]
@@ -385,6 +400,7 @@ def child_parse_code(spec: dict, config: Config, work: Path, started: float) -> 
 
     coder, versions = _warm_coder(spec, work)
     startup = time.perf_counter() - started
+    shutil.rmtree(_cache_root(spec), ignore_errors=True)  # empty, also when --repeat runs this again
     cache = _TimedCache(ParseCache(_cache_root(spec), versions.model))
     seconds, events, stats = _code_through_cache(coder, versions, spec, cache, config.n_process)
     return {"seconds": seconds, "startup_seconds": startup, "parse_code_seconds": seconds - cache.put_seconds,
@@ -397,13 +413,14 @@ def child_recode(spec: dict, config: Config, work: Path, started: float) -> dict
 
     coder, versions = _warm_coder(spec, work)
     startup = time.perf_counter() - started
-    cache = ParseCache(_cache_root(spec), versions.model)
+    cache = _TimedCache(ParseCache(_cache_root(spec), versions.model))
     seconds, events, stats = _code_through_cache(coder, versions, spec, cache, config.n_process)
-    return {"seconds": seconds, "startup_seconds": startup, "events": events, "cache_hits": stats.hits, "cache_misses": stats.misses}
+    return {"seconds": seconds, "startup_seconds": startup, "cache_read_seconds": cache.get_seconds,
+            "events": events, "cache_hits": stats.hits, "cache_misses": stats.misses}
 
 
 def _cache_root(spec: dict) -> Path:
-    """One cache folder shared by the two passes of (c)."""
+    """One cache folder shared by the two passes of (c): the last parse_code run fills it for recode."""
     return Path(spec["work"]).parent / "parse_cache"
 
 
@@ -432,14 +449,17 @@ def _code_through_cache(coder, versions, spec: dict, cache, n_process: int):
 
 
 class _TimedCache:
-    """Wraps a ParseCache and adds up the time spent writing, to take it out of parse + code."""
+    """Wraps a ParseCache and adds up the time spent reading and writing it."""
 
     def __init__(self, cache) -> None:
         self.cache = cache
-        self.put_seconds = 0.0
+        self.get_seconds = self.put_seconds = 0.0
 
     def get(self, text_hash: str, vocab):
-        return self.cache.get(text_hash, vocab)
+        begin = time.perf_counter()
+        doc = self.cache.get(text_hash, vocab)
+        self.get_seconds += time.perf_counter() - begin
+        return doc
 
     def put(self, text_hash: str, doc) -> None:
         begin = time.perf_counter()
@@ -454,10 +474,23 @@ def child_dagster(spec: dict, config: Config, work: Path, started: float) -> dic
     status = run_backfill(_raw_folder(work / "one", spec["one"]), work / "one" / "coded")
     startup = time.perf_counter() - started
     raw = _raw_folder(work / "main", spec["corpus"])
-    begin = time.perf_counter()
+    begin = time.time()
     status = run_backfill(raw, work / "main" / "coded") or status
-    seconds = time.perf_counter() - begin
-    return {"seconds": seconds, "startup_seconds": startup, "exit_status": status}
+    seconds = time.time() - begin
+    return {"seconds": seconds, "startup_seconds": startup, "exit_status": status, "step_seconds": _step_seconds(begin)}
+
+
+def _step_seconds(since: float) -> dict[str, float]:
+    """Seconds per Dagster step (asset or check), summed over the runs started after `since`."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    totals: dict[str, float] = {}
+    for record in instance.get_run_records(filters=dg.RunsFilter(created_after=dt.datetime.fromtimestamp(since, dt.timezone.utc))):
+        for step in instance.get_run_step_stats(record.dagster_run.run_id):
+            if step.start_time and step.end_time:
+                totals[step.step_key] = totals.get(step.step_key, 0.0) + step.end_time - step.start_time
+    return {key: round(value, 2) for key, value in sorted(totals.items(), key=lambda item: -item[1])}
 
 
 def _raw_folder(folder: Path, corpus: str) -> Path:

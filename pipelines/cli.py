@@ -86,8 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     pipeline = commands.add_parser("pipeline", help="run the Dagster job on data/raw")
     pipeline_commands = pipeline.add_subparsers(title="pipeline commands")
     run = pipeline_commands.add_parser("run", help="materialize every story date in data/raw (a backfill)")
-    run.add_argument("--raw", type=Path, default=Path("data/raw"))
-    run.add_argument("--coded", type=Path, default=Path("data/coded"))
+    run.add_argument("--raw", type=_location, default=Path("data/raw"), help="folder or s3://, gs://... URL")
+    run.add_argument("--coded", type=_location, default=Path("data/coded"), help="folder or s3://, gs://... URL")
+    run.add_argument(
+        "--executor", choices=("in-process", "dask"), default="in-process",
+        help="run each date in this process (default), or its steps on a Dask cluster",
+    )
+    run.add_argument(
+        "--dask-address", metavar="tcp://HOST:8786",
+        help="the Dask scheduler for --executor dask (default: $DASK_SCHEDULER_ADDRESS)",
+    )
     run.set_defaults(handler=_pipeline_run)
     return parser
 
@@ -148,11 +156,15 @@ def _code(args: argparse.Namespace) -> int:
     except InputError as error:
         raise UsageError(str(error)) from error
     started = time.perf_counter()
-    stats, frame = _code_files(files, args)
-    _write_output(frame, args.out)
+    output = _EventsOutput(args.out)
+    try:
+        stats = _code_files(files, args, output)
+        output.finish()
+    finally:
+        output.discard()  # a run that failed or was interrupted leaves no half-written file
     seconds = time.perf_counter() - started
     print(
-        f"eventcoder: {stats['documents']} documents, {stats['sentences']} sentences, {len(frame)} events, "
+        f"eventcoder: {stats['documents']} documents, {stats['sentences']} sentences, {output.rows} events, "
         f"{stats['rejected']} rejected inputs, {seconds:.1f} seconds -> {args.out}",
         file=sys.stderr,
     )
@@ -178,11 +190,12 @@ def _check_writable(out: Path) -> None:
         raise UsageError(f"{out}: output folder {folder} is not writable ({error.strerror or error})") from error
 
 
-def _code_files(files: list[Path], args: argparse.Namespace):
+def _code_files(files: list[Path], args: argparse.Namespace, output: _EventsOutput) -> dict[str, int]:
+    """Code every story of the files, handing each document's event rows to `output` as they come."""
     from tqdm import tqdm
 
     from pipelines.coder.engine import CODER_VERSION
-    from pipelines.lib.event_rows import Versions, event_records, events_frame
+    from pipelines.lib.event_rows import Versions, event_records
     from pipelines.lib.stories import RawStory, read_stories
 
     coder = _event_coder(args)
@@ -199,36 +212,104 @@ def _code_files(files: list[Path], args: argparse.Namespace):
                 stats["rejected"] += 1
                 print(f"eventcoder: rejected: {item.message()}", file=sys.stderr)
 
-    records: list[dict] = []
     bar = tqdm(desc="coding", unit="doc", disable=args.no_progress, file=sys.stderr, dynamic_ncols=True)
     with bar:
         for coded in coder.code_documents(documents(), batch_size=args.batch_size, n_process=args.n_process):
-            records += event_records(coded, versions)
+            output.add(event_records(coded, versions))
             stats["documents"] += 1
             stats["sentences"] += coded.n_sentences
             bar.update(1)
-            bar.set_postfix(events=len(records), sentences=stats["sentences"], refresh=False)
-    return stats, events_frame(records)
+            bar.set_postfix(events=output.rows, sentences=stats["sentences"], refresh=False)
+    return stats
 
 
-def _write_output(frame, out: Path) -> None:
-    """Write atomically: a temporary file renamed into place, so a crash leaves no half file."""
-    import pyarrow.parquet as pq
+class _EventsOutput:
+    """The output file, written while coding goes on: memory stays flat however many stories there are.
 
-    from pipelines.lib.contracts import conform, load_contract
+    Rows are converted and written in chunks of CHUNK_ROWS, each conformed to the published
+    table's exact types: Parquet gets one row group per chunk, CSV and JSON lines are appended.
+    Everything goes to a hidden temporary file that `finish` renames into place, so a crash
+    leaves no half file. The text forms come out byte for byte as if written at once.
+    """
 
-    temporary = out.with_name(f".{out.name}.tmp")
-    table = conform(frame, _cli_events_contract(load_contract("events")))  # the published table's exact types
-    try:
-        if out.suffix == ".parquet":
-            pq.write_table(table, temporary)
+    CHUNK_ROWS = 10_000
+
+    def __init__(self, out: Path) -> None:
+        from pipelines.lib.contracts import load_contract
+
+        self.out = out
+        self.temporary = out.with_name(f".{out.name}.tmp")
+        self.contract = _cli_events_contract(load_contract("events"))
+        self.rows = 0  # rows handed over so far
+        self._pending: list[dict] = []
+        self._chunks = 0
+        self._parquet = None  # pyarrow.parquet.ParquetWriter, opened with the first chunk
+        self._text = None  # the open text file, for .csv and .jsonl
+
+    def add(self, records: list[dict]) -> None:
+        self._pending += records
+        self.rows += len(records)
+        if len(self._pending) >= self.CHUNK_ROWS:
+            self._write_pending()
+
+    def finish(self) -> None:
+        """Write what is left (at least the header of an empty table), close and rename into place."""
+        if self._pending or not self._chunks:
+            self._write_pending()
+        try:
+            self._close()
+            self.temporary.replace(self.out)
+        except OSError as error:  # e.g. the disk filled up while coding
+            raise UsageError(f"{self.out}: cannot write the output ({error.strerror or error})") from error
+
+    def discard(self) -> None:
+        """Close and remove the temporary file (nothing to do after `finish`)."""
+        try:
+            self._close()
+        finally:
+            self.temporary.unlink(missing_ok=True)
+
+    def _write_pending(self) -> None:
+        from pipelines.lib.contracts import conform
+        from pipelines.lib.event_rows import events_frame
+
+        table = conform(events_frame(self._pending), self.contract)  # the published table's exact types
+        self._pending = []
+        try:
+            if self.out.suffix == ".parquet":
+                self._write_parquet(table)
+            else:
+                self._write_text(table.to_pandas())
+        except OSError as error:  # e.g. the disk filled up while coding
+            raise UsageError(f"{self.out}: cannot write the output ({error.strerror or error})") from error
+        self._chunks += 1
+
+    def _write_parquet(self, table) -> None:
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.temporary, table.schema)
+        self._parquet.write_table(table)
+
+    def _write_text(self, frame) -> None:
+        """CSV or JSON lines with dates as YYYY-MM-DD and codes as strings; the CSV header once."""
+        for column in ("story_date", "event_date"):
+            frame[column] = frame[column].map(lambda value: value.isoformat() if value is not None and value == value else None)
+        if self._text is None:
+            # newline="": pandas writes its own line ends, as it does when given a path.
+            self._text = self.temporary.open("w", encoding="utf-8", newline="")
+        if self.out.suffix == ".csv":
+            frame.to_csv(self._text, index=False, header=not self._chunks)
         else:
-            _write_text(table.to_pandas(), temporary, out.suffix)
-        temporary.replace(out)
-    except OSError as error:  # e.g. the disk filled up while coding
-        raise UsageError(f"{out}: cannot write the output ({error.strerror or error})") from error
-    finally:
-        temporary.unlink(missing_ok=True)
+            self._text.write(frame.to_json(orient="records", lines=True, force_ascii=False))
+
+    def _close(self) -> None:
+        writer, self._parquet = self._parquet, None
+        handle, self._text = self._text, None
+        if writer is not None:
+            writer.close()
+        if handle is not None:
+            handle.close()
 
 
 def _cli_events_contract(contract):
@@ -237,16 +318,6 @@ def _cli_events_contract(contract):
 
     undated = ("story_date", "event_date")
     return replace(contract, columns=tuple(replace(c, nullable=True) if c.name in undated else c for c in contract.columns))
-
-
-def _write_text(frame, path: Path, suffix: str) -> None:
-    """CSV or JSON lines with dates as YYYY-MM-DD and codes as strings."""
-    for column in ("story_date", "event_date"):
-        frame[column] = frame[column].map(lambda value: value.isoformat() if value is not None and value == value else None)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_json(path, orient="records", lines=True, force_ascii=False)
 
 
 # -- evaluate -------------------------------------------------------------------------------
@@ -301,16 +372,45 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _location(value: str):
+    """A local folder as a Path, an object-store URL as a UPath (`pipelines/lib/locations.py`)."""
+    from pipelines.lib.locations import as_path
+
+    try:
+        return as_path(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def _pipeline_run(args: argparse.Namespace) -> int:
+    from pipelines.lib.locations import is_local
     from pipelines.run import run_backfill
 
+    if args.dask_address and args.executor != "dask":
+        raise UsageError("--dask-address needs --executor dask")
     if not args.raw.is_dir():
         raise UsageError(f"{args.raw}: no such folder")
     try:
-        args.coded.mkdir(parents=True, exist_ok=True)
+        if is_local(args.coded):  # an object store has no folders to create
+            args.coded.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"{args.coded}: cannot create the output folder ({error.strerror or error})") from error
-    return run_backfill(args.raw, args.coded)
+    return run_backfill(args.raw, args.coded, dask_address=_dask_address(args))
+
+
+def _dask_address(args: argparse.Namespace) -> str | None:
+    """The scheduler to send steps to, None for in-process runs; a usage error if none answers."""
+    if args.executor != "dask":
+        return None
+    from pipelines.distributed import SchedulerUnreachable, scheduler_address, worker_threads
+
+    try:
+        address = scheduler_address(args.dask_address)
+        if worker_threads(address) < 1:
+            raise UsageError(f"the Dask scheduler at {address} has no workers: start some with `dask worker {address}`")
+    except SchedulerUnreachable as error:
+        raise UsageError(str(error)) from error
+    return address
 
 
 if __name__ == "__main__":

@@ -7,15 +7,15 @@ from pipelines.defs.coding.checks import documents_suite, events_suite
 from pipelines.defs.coding.schedules import nightly_recode
 from pipelines.defs.ingest.assets import documents, raw_stories
 from pipelines.defs.ingest.sensors import new_stories_sensor
-from pipelines.defs.jobs import code_stories_job, scan_raw_job
+from pipelines.defs.jobs import code_stories_dask_job, code_stories_job, scan_raw_job
 from pipelines.defs.publish.assets import dyad_days, event_days, events
 from pipelines.defs.resources import CoderResource, StorageResource
 
 defs = dg.Definitions(
     assets=[raw_stories, documents, coded_events, events, event_days, dyad_days],
     asset_checks=[documents_suite, events_suite],
-    jobs=[code_stories_job, scan_raw_job],
+    jobs=[code_stories_job, code_stories_dask_job, scan_raw_job],
     sensors=[new_stories_sensor],
     schedules=[nightly_recode],
-    resources={"storage": StorageResource(), "coder": CoderResource()},
+    resources={"storage": StorageResource.from_environment(), "coder": CoderResource()},
 )

@@ -2,16 +2,38 @@
 
 The runs go into the persistent instance at $DAGSTER_HOME (`.dagster/` in the repository by
 default), so `dagster dev` shows them in its run history.
+
+By default every run executes in this process, one date after the other. With a Dask scheduler
+address the runs are of `code_stories_dask`: their steps execute on the cluster's workers, and
+as many runs are in flight as the workers have threads, each orchestrated from a child process
+(`pipelines/distributed.py`).
 """
 
 from __future__ import annotations
 
 import os
+import multiprocessing
 import shutil
 import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from pipelines.lib.locations import StoragePath, is_local
+
 REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One date's run as the progress bar and the last line report it (plain data: child processes return it)."""
+
+    date: str
+    success: bool
+    documents: int = 0
+    events: int = 0
 
 
 def ensure_dagster_home() -> Path:
@@ -26,7 +48,7 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def run_config(raw: Path, coded: Path, rules_dir: Path | None = None) -> dict:
+def run_config(raw: StoragePath, coded: StoragePath, rules_dir: Path | None = None) -> dict:
     """Point the storage resource at the given folders; keep Dagster's console log to warnings.
 
     `rules_dir` codes with the rule files in that folder instead of the built-in ones.
@@ -38,8 +60,15 @@ def run_config(raw: Path, coded: Path, rules_dir: Path | None = None) -> dict:
     return {"resources": resources, "loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
-    """Scan data/raw, then code every story date, one Dagster run per date. Returns an exit status."""
+def run_backfill(
+    raw: StoragePath, coded: StoragePath, rules_dir: Path | None = None, dask_address: str | None = None
+) -> int:
+    """Scan data/raw, then code every story date, one Dagster run per date. Returns an exit status.
+
+    `raw` and `coded` are local folders or object-store URLs. With `dask_address` the runs'
+    steps execute on that Dask scheduler's workers (local folders must then be visible to them
+    at the same absolute path); without it, in this process.
+    """
     ensure_dagster_home()
     import dagster as dg
     from tqdm import tqdm
@@ -49,6 +78,8 @@ def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
     from pipelines.lib.inventory import scan
 
     instance = dg.DagsterInstance.get()
+    if dask_address is not None:  # workers have their own working folders
+        raw, coded, rules_dir = _absolute(raw), _absolute(coded), rules_dir and rules_dir.resolve()
     config = run_config(raw, coded, rules_dir)
     scan_result = defs.resolve_job_def("scan_raw").execute_in_process(run_config=config, instance=instance, raise_on_error=False)
     if not scan_result.success:
@@ -57,18 +88,21 @@ def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
     inventory = scan(raw)
     _report_inputs(inventory)
     dates = inventory.dates()
-    job = defs.resolve_job_def("code_stories")
+    known = set(instance.get_dynamic_partitions(story_dates.name))
+    if new_dates := [date for date in dates if date not in known]:
+        instance.add_dynamic_partitions(story_dates.name, new_dates)
+    launch, runs_at_once = _launcher(defs, instance, config, dask_address)
     failed: list[str] = []
     totals = {"documents": 0, "events": 0}
-    with tqdm(dates, desc="story dates", unit="date", file=sys.stderr, dynamic_ncols=True) as bar:
-        for date in bar:
-            if date not in instance.get_dynamic_partitions(story_dates.name):
-                instance.add_dynamic_partitions(story_dates.name, [date])
-            result = job.execute_in_process(run_config=config, instance=instance, partition_key=date, raise_on_error=False)
-            if not result.success:
-                failed.append(date)
-            _count(result, totals)
+    with tqdm(total=len(dates), desc="story dates", unit="date", file=sys.stderr, dynamic_ncols=True) as bar:
+        for summary in _launch_all(dates, launch, runs_at_once):
+            if not summary.success:
+                failed.append(summary.date)
+            totals["documents"] += summary.documents
+            totals["events"] += summary.events
+            bar.update(1)
             bar.set_postfix(documents=totals["documents"], events=totals["events"], failed=len(failed), refresh=False)
+    failed.sort()
     print(
         f"eventcoder: {len(dates)} story dates, {totals['documents']} documents, {totals['events']} events"
         f" -> {coded}; runs are in the Dagster instance at {os.environ['DAGSTER_HOME']}",
@@ -80,6 +114,53 @@ def run_backfill(raw: Path, coded: Path, rules_dir: Path | None = None) -> int:
     return 0
 
 
+def _launcher(defs, instance, config: dict, dask_address: str | None) -> tuple[Callable[[str], RunSummary], int]:
+    """How one date's run is launched, and how many runs may be in flight at once."""
+    if dask_address is None:
+        job = defs.resolve_job_def("code_stories")
+
+        def launch(date: str) -> RunSummary:
+            return summarize(date, job.execute_in_process(run_config=config, instance=instance, partition_key=date, raise_on_error=False))
+
+        return launch, 1
+    from pipelines.distributed import run_date_on_dask, worker_threads
+
+    return partial(run_date_on_dask, run_config=config, address=dask_address), max(1, worker_threads(dask_address))
+
+
+def _launch_all(dates: list[str], launch: Callable[[str], RunSummary], runs_at_once: int) -> Iterator[RunSummary]:
+    """Summaries as runs finish: one after the other in this process, or from a pool of child processes.
+
+    Processes, not threads: Dagster reconfigures Python's logging at the start of every run, which
+    deadlocks against another thread's run logging at the same moment.
+    """
+    if runs_at_once <= 1 or len(dates) <= 1:
+        for date in dates:
+            yield launch(date)
+        return
+    # spawn: this process may hold threads (a LocalCluster's, tqdm's) that fork would copy mid-state.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(runs_at_once, len(dates)), mp_context=context) as pool:
+        for future in as_completed([pool.submit(launch, date) for date in dates]):
+            yield future.result()
+
+
+def summarize(date: str, result) -> RunSummary:
+    """Success, and the documents and events `coded_events` reported, of one date's run."""
+    documents = events = 0
+    for event in result.get_asset_materialization_events():
+        if event.asset_key.path == ["coded_events"]:
+            metadata = event.materialization.metadata
+            documents += int(metadata["documents"].value)
+            events += int(metadata["events"].value)
+    return RunSummary(date, result.success, documents, events)
+
+
+def _absolute(location: StoragePath) -> StoragePath:
+    """A local folder as an absolute path; a URL as it is."""
+    return location.resolve() if is_local(location) else location
+
+
 def _report_inputs(inventory) -> None:
     """Rejected inputs and warnings on stderr, as `eventcoder code` prints them; the runs record them too."""
     for item in inventory.rejected:
@@ -88,10 +169,3 @@ def _report_inputs(inventory) -> None:
         for warning in story.warnings:
             print(f"eventcoder: warning: {story.where()}: {warning}", file=sys.stderr)
 
-
-def _count(result, totals: dict[str, int]) -> None:
-    for event in result.get_asset_materialization_events():
-        metadata = event.materialization.metadata
-        if event.asset_key.path == ["coded_events"]:
-            totals["documents"] += int(metadata["documents"].value)
-            totals["events"] += int(metadata["events"].value)

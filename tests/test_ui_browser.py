@@ -169,16 +169,46 @@ def wait_for_new_run(home: Path, known: set[str], seconds: float) -> dg.DagsterR
     pytest.fail(f"no launched run finished within {seconds} s (runs: {states})")
 
 
+def run_errors(home: Path, run_id: str) -> str:
+    """The error messages a run logged, for a failure message that says why."""
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        events = [entry.dagster_event for entry in instance.all_logs(run_id) if entry.is_dagster_event]
+    messages = []
+    for error in (getattr(event.event_specific_data, "error", None) for event in events):
+        while error is not None:  # the failing step's own exception is a cause of the run's error
+            messages += error.message.strip().splitlines()[:3]  # the exception, not its stack
+            error = error.cause or error.context
+    return "\n".join(messages) or "(no error logged)"
+
+
 def run_ids(home: Path) -> set[str]:
     with dg.DagsterInstance.from_config(str(home)) as instance:
         return {run.run_id for run in instance.get_runs()}
 
 
-def expand_asset_graph(page) -> None:
-    """Open the global asset graph with every group expanded (the graph's own ⌥E shortcut)."""
+def expand_asset_graph(page, graph_only: bool = False) -> None:
+    """Open the global asset graph with every group expanded (the graph's own ⌥E shortcut).
+
+    `graph_only` first hides the navigation and the asset tree, so the graph fits the whole
+    window (for the screenshot).
+    """
     page.goto("/asset-groups")
     page.get_by_text("Materialize all").wait_for()
+    if graph_only:
+        page.get_by_role("button", name="panel_show_right", exact=True).click()  # the asset tree
+        page.get_by_text("Hide navigation").click()
     page.keyboard.press("Alt+e")
+
+
+def screenshot(page, path: Path) -> None:
+    """A screenshot once the page's requests have settled (so the assets' statuses are drawn)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=30_000)
+    except PlaywrightTimeout:
+        pass  # the statuses only colour the picture; the assertions are what count
+    page.screenshot(path=path)
 
 
 @pytest.mark.browser
@@ -201,7 +231,7 @@ def test_materializing_from_the_ui_scans_then_codes_a_date_with_chart(page, serv
     expect(materialize).to_be_enabled()
     materialize.click()
     scan = wait_for_new_run(server.home, known, SCAN_RUN_SECONDS)
-    assert scan.status == dg.DagsterRunStatus.SUCCESS, f"the scan run {scan.run_id} ended {scan.status.value}"
+    assert scan.status == dg.DagsterRunStatus.SUCCESS, f"scan run ended {scan.status.value}:\n{run_errors(server.home, scan.run_id)}"
     with dg.DagsterInstance.from_config(str(server.home)) as instance:
         assert sorted(instance.get_dynamic_partitions("story_dates")) == ["2023-10-02", "2023-10-03", "2023-10-04"]
 
@@ -213,7 +243,7 @@ def test_materializing_from_the_ui_scans_then_codes_a_date_with_chart(page, serv
     page.get_by_role("menuitem", name="2023-10-02").click()
     page.get_by_role("button", name="Launch Run").click()
     coding = wait_for_new_run(server.home, known, CODING_RUN_SECONDS)
-    assert coding.status == dg.DagsterRunStatus.SUCCESS, f"coding run {coding.run_id} ended {coding.status.value}:\n{log_tail(server.log)}"
+    assert coding.status == dg.DagsterRunStatus.SUCCESS, f"coding run ended {coding.status.value}:\n{run_errors(server.home, coding.run_id)}"
     assert coding.tags.get("dagster/partition") == "2023-10-02"
     assert (server.workspace / "data" / "coded" / "events" / "date=2023-10-02" / "part-0.parquet").exists()
 
@@ -229,10 +259,10 @@ def test_materializing_from_the_ui_scans_then_codes_a_date_with_chart(page, serv
     page.get_by_role("button", name="Close").click()
 
     # The graph after the runs, for the README and the pull request.
-    expand_asset_graph(page)
+    expand_asset_graph(page, graph_only=True)
     for asset in ASSETS:
         expect(page.get_by_text(asset, exact=True)).to_be_visible()
-    page.screenshot(path=tmp_path / "ui.png")
+    screenshot(page, tmp_path / "ui.png")
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(tmp_path / "ui.png", SCREENSHOT)
 

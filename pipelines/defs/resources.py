@@ -1,6 +1,6 @@
 """Resources shared by every domain: where the data lives, and the coder."""
 
-
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,26 +8,55 @@ import dagster as dg
 
 from pipelines.coder.engine import CODER_VERSION, EventCoder
 from pipelines.lib.event_rows import Versions
+from pipelines.lib.locations import StoragePath, as_path, is_local
 from pipelines.lib.parse_cache import ParseCache
 
 
 class StorageResource(dg.ConfigurableResource):
-    """Folders for raw stories, coded tables and the parse cache (relative to the working folder)."""
+    """Where raw stories, coded tables and the parse cache live.
+
+    Each is a local folder (relative to the working folder) or an object-store URL such as
+    `s3://bucket/coded` or `gs://bucket/raw` (`pipelines/lib/locations.py`): on a cluster every
+    worker must see the same data, so local folders there must be one shared mount.
+    """
 
     raw_dir: str = "data/raw"
     coded_dir: str = "data/coded"
     cache_dir: str = "data/cache/parses"
 
-    @property
-    def raw(self) -> Path:
-        return Path(self.raw_dir)
+    @classmethod
+    def from_environment(cls) -> "StorageResource":
+        """Defaults from EVENTCODER_RAW_DIR, EVENTCODER_CODED_DIR, EVENTCODER_CACHE_DIR where set.
+
+        A deployment sets them alike for the webserver, the daemon and every Dask worker, so runs
+        launched without run config (backfills, the sensor, the schedule) use its shared storage;
+        run config still overrides them. Unset, the defaults are the folders under data/.
+        """
+        names = {"raw_dir": "EVENTCODER_RAW_DIR", "coded_dir": "EVENTCODER_CODED_DIR", "cache_dir": "EVENTCODER_CACHE_DIR"}
+        return cls(**{field: os.environ[name] for field, name in names.items() if os.environ.get(name)})
 
     @property
-    def coded(self) -> Path:
-        return Path(self.coded_dir)
+    def raw(self) -> StoragePath:
+        return as_path(self.raw_dir)
+
+    @property
+    def coded(self) -> StoragePath:
+        return as_path(self.coded_dir)
 
     def parse_cache(self, model: str) -> ParseCache:
-        return ParseCache(Path(self.cache_dir), model)
+        return ParseCache(as_path(self.cache_dir), model)
+
+    def data_docs_dir(self, table: str, date: str | None) -> Path | None:
+        """Local folder for a Great Expectations Data Docs site; None (no site) when tables are remote.
+
+        Absolute: GX's Data Docs site refuses a relative folder, and the UI's default is data/coded.
+        The site is static HTML on local disk; with an object store it would be on whichever worker
+        ran the check, so it is not built there (the check's metadata still lists every result).
+        """
+        coded = self.coded
+        if not is_local(coded):
+            return None
+        return (Path(coded) / "reports" / "data_docs" / table / (date or "all")).resolve()
 
 
 class CoderResource(dg.ConfigurableResource):

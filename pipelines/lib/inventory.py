@@ -13,10 +13,10 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib.locations import StoragePath
 from pipelines.lib.stories import RawStory, Rejected, input_files, read_stories
 
 
@@ -64,8 +64,8 @@ class Inventory:
         return {date: hashlib.sha256(json.dumps(sorted(items)).encode()).hexdigest()[:16] for date, items in parts.items()}
 
 
-def scan(raw_dir: Path) -> Inventory:
-    """Read every story file under raw_dir (never writing to it)."""
+def scan(raw_dir: StoragePath) -> Inventory:
+    """Read every story file under raw_dir, a local folder or an object-store URL (never writing to it)."""
     stories, rejected = [], []
     for item in read_stories(input_files([raw_dir]) if raw_dir.is_dir() else [], require_date=True):
         (stories if isinstance(item, RawStory) else rejected).append(item)

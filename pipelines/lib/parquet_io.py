@@ -11,6 +11,12 @@ coordinator already limits runs per partition, but in-process runs (`eventcoder 
 bypass the queue. The kernel releases the lock when its holder dies, even by SIGKILL, and the
 lock file is never deleted (deleting it would let two writers lock two different files).
 
+On an object store (the root is an `s3://`, `gs://`, ... URL: `locations.py`) there are no
+folders, renames or locks: the finished Parquet file is built in memory and stored with one PUT,
+which the store publishes atomically, so readers still see the old partition or the new one. Two
+writers of one partition cannot interleave bytes there either; the last PUT wins. Dagster's run
+queue keeps runs of one partition one at a time (`dagster/partition` limit in dagster.yaml).
+
 The directory name is a Hive partition key (`date=`), so `pd.read_parquet(root / table)` works for
 users (it adds a `date` column from the folder names). No table may store a column named `date`.
 """
@@ -18,6 +24,7 @@ users (it adds a `date` column from the folder names). No table may store a colu
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import re
 import uuid
@@ -31,6 +38,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from pipelines.lib.locations import StoragePath, as_path, is_local, put_object
+
 PARTITION_KEY = "date"
 PART_FILE = "part-0.parquet"
 _TEMP_PREFIX = f".{PART_FILE}."
@@ -39,16 +48,16 @@ _PARTITION_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HIVE = ds.partitioning(pa.schema([(PARTITION_KEY, pa.date32())]), flavor="hive")
 
 
-def partition_path(root: Path, table: str, partition_value: str) -> Path:
+def partition_path(root: StoragePath | str, table: str, partition_value: str) -> StoragePath:
     """root/table/date=<value>/part-0.parquet; the value must be an ISO date (YYYY-MM-DD)."""
     if not _PARTITION_VALUE.match(partition_value):
         raise ValueError(f"partition value {partition_value!r} is not a YYYY-MM-DD date")
-    return Path(root) / table / f"{PARTITION_KEY}={partition_value}" / PART_FILE
+    return as_path(root) / table / f"{PARTITION_KEY}={partition_value}" / PART_FILE
 
 
 def write_partition(
-    root: Path, table_name: str, partition_value: str, table: pa.Table, metadata: Mapping[str, str]
-) -> Path:
+    root: StoragePath | str, table_name: str, partition_value: str, table: pa.Table, metadata: Mapping[str, str]
+) -> StoragePath:
     """Atomically replace one partition with `table`, `metadata` merged into the schema metadata.
 
     A table with zero rows still replaces the old partition: an empty file with the schema is
@@ -59,22 +68,31 @@ def write_partition(
     """
     path = partition_path(root, table_name, partition_value)
     stored = _refuse_partition_key_column(table)
+    if not is_local(path):
+        _put_file(path, stored, metadata)
+        return path
     with partition_lock(root, table_name, partition_value):
         _replace_file(path, stored, metadata)
     return path
 
 
 @contextmanager
-def partition_lock(root: Path, table_name: str, partition_value: str) -> Iterator[Path]:
-    """Hold one partition's exclusive lock (blocking until it is free); yields the lock file's path."""
+def partition_lock(root: StoragePath | str, table_name: str, partition_value: str) -> Iterator[Path]:
+    """Hold one partition's exclusive lock (blocking until it is free); yields the lock file's path.
+
+    Local folders only: an object store has no locks (see the module docstring).
+    """
     folder = partition_path(root, table_name, partition_value).parent
     with _file_lock(folder.parent / f".{folder.name}.lock") as lock:
         yield lock
 
 
-def write_unpartitioned(root: Path, table_name: str, table: pa.Table, metadata: Mapping[str, str]) -> Path:
+def write_unpartitioned(root: StoragePath | str, table_name: str, table: pa.Table, metadata: Mapping[str, str]) -> StoragePath:
     """Atomically replace a table that has no partitions: root/table/part-0.parquet."""
-    path = Path(root) / table_name / PART_FILE
+    path = as_path(root) / table_name / PART_FILE
+    if not is_local(path):
+        _put_file(path, table, metadata)
+        return path
     with _file_lock(path.parent / f".{PART_FILE}.lock"):
         _replace_file(path, table, metadata)
     return path
@@ -96,8 +114,7 @@ def _replace_file(path: Path, table: pa.Table, metadata: Mapping[str, str]) -> N
     """Write beside the target under a hidden name, fsync, rename over it, fsync the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(path.parent)
-    merged = {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}}
-    stored = table.replace_schema_metadata(merged)
+    stored = _with_metadata(table, metadata)
     temp = path.parent / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{_TEMP_SUFFIX}"
     try:
         with open(temp, "wb") as handle:
@@ -108,6 +125,19 @@ def _replace_file(path: Path, table: pa.Table, metadata: Mapping[str, str]) -> N
     finally:
         temp.unlink(missing_ok=True)
     _fsync_directory(path.parent)
+
+
+def _put_file(path: StoragePath, table: pa.Table, metadata: Mapping[str, str]) -> None:
+    """Encode the whole file in memory, then store it with one atomic PUT (object stores)."""
+    buffer = io.BytesIO()
+    _write_file(_with_metadata(table, metadata), buffer)
+    put_object(path, buffer.getvalue())
+
+
+def _with_metadata(table: pa.Table, metadata: Mapping[str, str]) -> pa.Table:
+    """`metadata` merged into the table's schema metadata (given keys win)."""
+    merged = {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}}
+    return table.replace_schema_metadata(merged)
 
 
 def _write_file(table: pa.Table, handle: BinaryIO) -> None:
@@ -137,31 +167,43 @@ def _refuse_partition_key_column(table: pa.Table) -> pa.Table:
     return table
 
 
-def read_partition(root: Path, table_name: str, partition_value: str) -> pa.Table:
+def read_partition(root: StoragePath | str, table_name: str, partition_value: str) -> pa.Table:
     """One partition as written (exact Arrow types and metadata); FileNotFoundError if absent."""
-    path = partition_path(root, table_name, partition_value)
-    return pq.read_table(path, partitioning=None)
+    where, filesystem = _arrow_location(partition_path(root, table_name, partition_value))
+    return pq.read_table(where, filesystem=filesystem, partitioning=None)
 
 
-def read_table(root: Path, table_name: str) -> pd.DataFrame:
+def _arrow_location(path: StoragePath) -> tuple[str | Path, object | None]:
+    """What pyarrow needs to open a path: the local path alone, or the store's path and its fsspec file system."""
+    if is_local(path):
+        return Path(path), None
+    return path.path, path.fs
+
+
+def read_table(root: StoragePath | str, table_name: str) -> pd.DataFrame:
     """All partitions of a table as one DataFrame (empty, without columns, if nothing is written yet).
 
     Reads through a pyarrow dataset, as `pd.read_parquet` does, without the `date` folder key
     (every table carries its dates as columns).
     """
-    folder = Path(root) / table_name
+    folder = as_path(root) / table_name
     if not folder.is_dir():
         return pd.DataFrame()
-    dataset = ds.dataset(folder, format="parquet", partitioning=_HIVE)
+    where, filesystem = _arrow_location(folder)
+    dataset = ds.dataset(where, filesystem=filesystem, format="parquet", partitioning=_HIVE)
     fragments = list(dataset.get_fragments())
     if not fragments:
         return pd.DataFrame()
     return dataset.to_table().drop_columns([PARTITION_KEY]).to_pandas()
 
 
-def delete_partition(root: Path, table_name: str, partition_value: str) -> bool:
+def delete_partition(root: StoragePath | str, table_name: str, partition_value: str) -> bool:
     """Remove one partition's file and folder; True if there was one."""
     path = partition_path(root, table_name, partition_value)
+    if not is_local(path):  # one object, no folder, no temporary files
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        return existed
     if not path.parent.is_dir():
         return False
     with partition_lock(root, table_name, partition_value):
@@ -173,15 +215,16 @@ def delete_partition(root: Path, table_name: str, partition_value: str) -> bool:
     return existed
 
 
-def list_partitions(root: Path, table_name: str) -> tuple[str, ...]:
+def list_partitions(root: StoragePath | str, table_name: str) -> tuple[str, ...]:
     """The partition values written for a table, sorted."""
-    folder = Path(root) / table_name
+    folder = as_path(root) / table_name
     prefix = f"{PARTITION_KEY}="
     return tuple(sorted(p.parent.name[len(prefix):] for p in folder.glob(f"{prefix}*/{PART_FILE}")))
 
 
-def read_metadata(path: Path) -> dict[str, str]:
+def read_metadata(path: StoragePath) -> dict[str, str]:
     """The Parquet schema metadata of one file, decoded (pandas' and Arrow's own keys left out)."""
-    raw = pq.read_schema(path).metadata or {}
+    where, filesystem = _arrow_location(path)
+    raw = pq.read_schema(where, filesystem=filesystem).metadata or {}
     decoded = {k.decode(): v.decode() for k, v in raw.items()}
     return {k: v for k, v in decoded.items() if k not in ("pandas", "ARROW:schema")}

@@ -2,7 +2,8 @@
 
 Parsing is the expensive step; coding is cheap. After a dictionary change the corpus is recoded
 from these files without parsing anything again. One file per document, sharded by the first
-two hex digits of its hash, written atomically.
+two hex digits of its hash, written atomically: locally under a temporary name then renamed; on
+an object store (`s3://...`, see `locations.py`) as one PUT of the finished bytes.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
 from pipelines.coder.engine import EventCoder
 from pipelines.coder.types import Document
+from pipelines.lib.locations import StoragePath, as_path, is_local, put_object
 from pipelines.lib.stories import content_hash
 
 ATTRS = ["ORTH", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "SENT_START", "SPACY"]
@@ -31,10 +32,10 @@ class CacheStats:
 class ParseCache:
     """DocBin files under `root/<model>/<hash[:2]>/<hash>.spacy`."""
 
-    def __init__(self, root: Path, model: str) -> None:
-        self.folder = Path(root) / model
+    def __init__(self, root: StoragePath | str, model: str) -> None:
+        self.folder = as_path(root) / model
 
-    def path(self, text_hash: str) -> Path:
+    def path(self, text_hash: str) -> StoragePath:
         return self.folder / text_hash[:2] / f"{text_hash}.spacy"
 
     def get(self, text_hash: str, vocab: Vocab) -> Doc | None:
@@ -48,9 +49,13 @@ class ParseCache:
 
     def put(self, text_hash: str, doc: Doc) -> None:
         path = self.path(text_hash)
+        data = DocBin(attrs=ATTRS, docs=[doc]).to_bytes()
+        if not is_local(path):
+            put_object(path, data)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(DocBin(attrs=ATTRS, docs=[doc]).to_bytes())
+        temporary.write_bytes(data)
         os.replace(temporary, path)
 
 

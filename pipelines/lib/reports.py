@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import pandas as pd
 
 from pipelines.lib import parquet_io
+from pipelines.lib.locations import StoragePath, as_path, is_local, put_object
 
 QUAD_CLASS_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
@@ -22,7 +23,7 @@ def sample_markdown(frame: pd.DataFrame, rows: int = 10) -> str:
     return "\n".join(lines)
 
 
-def events_chart(coded_root: Path) -> Path | None:
+def events_chart(coded_root: StoragePath) -> StoragePath | None:
     """PNG of published events per day by QuadClass, under data/coded/reports/; None if no events."""
     frame = parquet_io.read_table(coded_root, "events")
     if frame.empty:
@@ -41,8 +42,18 @@ def events_chart(coded_root: Path) -> Path | None:
     axes.set_ylabel("events")
     axes.set_title("Coded events per day by QuadClass")
     figure.tight_layout()
-    path = Path(coded_root) / "reports" / "events_per_day.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100)
+    path = as_path(coded_root) / "reports" / "events_per_day.png"
+    _save_png(figure, path)
     plt.close(figure)
     return path
+
+
+def _save_png(figure, path: StoragePath) -> None:
+    """Save locally as before; on an object store, render in memory and store in one PUT."""
+    if is_local(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=100)
+        return
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    put_object(path, buffer.getvalue())

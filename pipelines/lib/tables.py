@@ -10,36 +10,35 @@ themselves are laid out by `parquet_io`. Quarantine rows are kept per producing 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-
 import pandas as pd
 
 from pipelines.lib import parquet_io
 from pipelines.lib.contracts import conform, load_contract
+from pipelines.lib.locations import StoragePath
 
 STAGING = "_staging"
 
 
-def write(root: Path, table: str, partition: str, frame: pd.DataFrame, metadata: Mapping[str, str], folder: str | None = None) -> Path:
+def write(root: StoragePath, table: str, partition: str, frame: pd.DataFrame, metadata: Mapping[str, str], folder: str | None = None) -> StoragePath:
     """Conform `frame` to `table`'s contract and atomically replace one partition."""
     contract = load_contract(table)
     arrow = conform(_with_columns(frame, contract.column_names), contract)
     return parquet_io.write_partition(root, folder or table, partition, arrow, metadata)
 
 
-def write_quarantine(root: Path, stage: str, partition: str, frame: pd.DataFrame) -> Path:
+def write_quarantine(root: StoragePath, stage: str, partition: str, frame: pd.DataFrame) -> StoragePath:
     """Replace a stage's quarantine rows for one partition (an empty frame clears them)."""
     return write(root, "quarantine", partition, frame, {"stage": stage}, folder=f"quarantine/stage={stage}")
 
 
-def write_snapshot(root: Path, table: str, frame: pd.DataFrame) -> Path:
+def write_snapshot(root: StoragePath, table: str, frame: pd.DataFrame) -> StoragePath:
     """An unpartitioned quarantine-shaped table (the latest scan's rejected inputs), replaced atomically."""
     contract = load_contract("quarantine")
     arrow = conform(_with_columns(frame, contract.column_names), contract)
     return parquet_io.write_unpartitioned(root, table, arrow, {"table": table})
 
 
-def read(root: Path, table: str, partition: str, folder: str | None = None) -> pd.DataFrame:
+def read(root: StoragePath, table: str, partition: str, folder: str | None = None) -> pd.DataFrame:
     """One partition as a DataFrame; an empty frame with the contract's columns when absent."""
     try:
         return parquet_io.read_partition(root, folder or table, partition).to_pandas()

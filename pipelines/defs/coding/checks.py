@@ -5,8 +5,6 @@ good partition stays what readers load. The failing rows go to the quarantine ta
 """
 
 
-from pathlib import Path
-
 import dagster as dg
 import pandas as pd
 
@@ -24,9 +22,7 @@ def run_suite(
     from pipelines.lib.validation import quarantine_rows, validate_table
 
     date = context.partition_key if context.has_partition_key else None
-    # Absolute: GX's Data Docs site refuses a relative folder, and the UI's default is data/coded.
-    docs_dir = (Path(storage.coded) / "reports" / "data_docs" / table / (date or "all")).resolve()
-    report = validate_table(table, frame, params, data_docs_dir=docs_dir)
+    report = validate_table(table, frame, params, data_docs_dir=storage.data_docs_dir(table, date))
     if not report.success and date:
         rows = quarantine_rows(frame, report, table, key, date, context.run.run_id)
         tables.write_quarantine(storage.coded, stage, date, rows)

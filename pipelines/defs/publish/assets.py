@@ -2,7 +2,6 @@
 
 import base64
 import time
-from pathlib import Path
 
 import dagster as dg
 
@@ -10,6 +9,7 @@ from pipelines.defs.coding.assets import coded_events
 from pipelines.defs.partitions import story_dates
 from pipelines.defs.resources import StorageResource
 from pipelines.lib import aggregates, parquet_io, tables
+from pipelines.lib.locations import StoragePath, is_local
 from pipelines.lib.reports import events_chart, sample_markdown
 
 
@@ -29,14 +29,19 @@ def events(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.Ma
             "path": dg.MetadataValue.path(str(path)),
             "sample": dg.MetadataValue.md(sample_markdown(frame)),
             "chart": dg.MetadataValue.md(_embedded_png("events per day by QuadClass", chart)) if chart else "",
-            "chart_path": dg.MetadataValue.path(str(chart.resolve())) if chart else "",
+            "chart_path": dg.MetadataValue.path(_shown_path(chart)) if chart else "",
             **{key: metadata[key] for key in ("coder_version", "dictionary_version", "model") if key in metadata},
             "seconds": round(time.perf_counter() - started, 2),
         }
     )
 
 
-def _embedded_png(title: str, path: Path) -> str:
+def _shown_path(path: StoragePath) -> str:
+    """An absolute local path, or the object's URL."""
+    return str(path.resolve()) if is_local(path) else str(path)
+
+
+def _embedded_png(title: str, path: StoragePath) -> str:
     """Markdown showing the PNG inline: the UI is served over http and cannot load file:// links."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f"![{title}](data:image/png;base64,{data})"
