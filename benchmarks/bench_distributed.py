@@ -8,7 +8,13 @@ and parse cache, and codes the same generated corpus (benchmarks/corpus.py: stor
 30 story dates, so one run per date). Before the clock starts every worker loads what the steps
 need (spaCy, the coder, Dagster, Great Expectations); that start-up is reported apart. With
 `--in-process` the default one-run-at-a-time in-process backfill is measured too, as a reference.
-On a machine with fewer free cores than workers the second worker cannot help much.
+
+What the figures include: with two workers two runs are in flight, each orchestrated from a child
+process of the backfill (started inside the timed part, as `eventcoder pipeline run` starts them);
+every step on Dask also rebuilds the job and the instance in its worker (about half a second).
+Small corpora (a few stories per date) therefore measure overhead; `--stories 600` gives about
+twenty stories per date. On a machine with fewer free cores than workers the second worker
+cannot help much.
 """
 
 from __future__ import annotations

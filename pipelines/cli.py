@@ -390,12 +390,13 @@ def _pipeline_run(args: argparse.Namespace) -> int:
         raise UsageError("--dask-address needs --executor dask")
     if not args.raw.is_dir():
         raise UsageError(f"{args.raw}: no such folder")
+    dask_address = _dask_address(args)
     try:
         if is_local(args.coded):  # an object store has no folders to create
             args.coded.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"{args.coded}: cannot create the output folder ({error.strerror or error})") from error
-    return run_backfill(args.raw, args.coded, dask_address=_dask_address(args))
+    return run_backfill(args.raw, args.coded, dask_address=dask_address)
 
 
 def _dask_address(args: argparse.Namespace) -> str | None:

@@ -106,3 +106,12 @@ def test_explain_shows_parse_actors_rules_and_events(capsys) -> None:
         assert heading in text
     assert "KEN -> SOM  125" in text
     assert "reject.proposal_to_meet" in text
+
+
+def test_pipeline_run_on_dask_needs_a_scheduler(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    coded = str(tmp_path / "coded")
+    assert main(["pipeline", "run", "--raw", str(FIXTURES), "--coded", coded, "--executor", "dask"]) == 2
+    assert "no Dask scheduler address" in capsys.readouterr().err
+    assert main(["pipeline", "run", "--raw", str(FIXTURES), "--coded", coded, "--dask-address", "tcp://127.0.0.1:8786"]) == 2
+    assert "--dask-address needs --executor dask" in capsys.readouterr().err
