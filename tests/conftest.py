@@ -34,3 +34,14 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here: ../shared is read from, never copied into the project")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _forget_disposed_dagster_instances():
+    """Dagster 1.13's `DagsterInstance.__exit__` disposes the instance but leaves its state storage
+    in a context variable (the exit stack opened by `__enter__` is never closed), so a later
+    Definitions load in the same process reaches a dead instance. Clear it after every test."""
+    yield
+    from dagster._core.storage.defs_state.base import _current_storage
+
+    _current_storage.set(None)
