@@ -356,14 +356,6 @@ def test_an_output_folder_under_a_regular_file_is_a_usage_error(tmp_path: Path, 
     assert f"output folder {tmp_path / 'a-file'} is not a folder" in one_error_line(capsys)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a chmod 0o555 folder anyway; the regular-file case above covers root")
-def test_a_read_only_output_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
-    folder = tmp_path / "read-only"
-    folder.mkdir(mode=0o555)
-    assert main(["code", str(FIXTURES), "--out", str(folder / "events.jsonl"), "--no-progress"]) == 2
-    assert "is not writable" in one_error_line(capsys)
-
-
 def test_an_output_that_is_a_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
     (tmp_path / "events.jsonl").mkdir()
     assert main(["code", str(FIXTURES), "--out", str(tmp_path / "events.jsonl"), "--no-progress"]) == 2

@@ -24,7 +24,9 @@ def code_stories(name: str, description: str, executor_def: dg.ExecutorDefinitio
     )
 
 
-code_stories_job = code_stories("code_stories", CODE_STORIES_DESCRIPTION)
+# In one process: the coding step loads spaCy and the dictionaries once and the other steps are
+# light, so a step-per-process executor would only pay the start-up cost again for every step.
+code_stories_job = code_stories("code_stories", CODE_STORIES_DESCRIPTION, executor_def=dg.in_process_executor)
 
 code_stories_dask_job = code_stories(
     "code_stories_dask",
