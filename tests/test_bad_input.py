@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
