@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.coding.assets import coded_events
-from pipelines.defs.coding.checks import documents_suite, events_suite
+from pipelines.defs.coding.checks import documents_suite, dyad_days_suite, event_days_suite, events_suite
 from pipelines.defs.coding.schedules import nightly_recode
 from pipelines.defs.ingest.assets import documents, raw_stories
 from pipelines.defs.ingest.sensors import new_stories_sensor
@@ -13,7 +13,7 @@ from pipelines.defs.resources import CoderResource, StorageResource
 
 defs = dg.Definitions(
     assets=[raw_stories, documents, coded_events, events, event_days, dyad_days],
-    asset_checks=[documents_suite, events_suite],
+    asset_checks=[documents_suite, events_suite, event_days_suite, dyad_days_suite],
     jobs=[code_stories_job, code_stories_dask_job, scan_raw_job],
     sensors=[new_stories_sensor],
     schedules=[nightly_recode],

@@ -33,7 +33,8 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_definitions_load_with_assets_checks_jobs_sensor_and_schedule() -> None:
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert keys == {"raw_stories", "documents", "coded_events", "events", "event_days", "dyad_days"}
-    assert {check.name for check in defs.resolve_asset_graph().asset_check_keys} == {"documents_suite", "events_suite"}
+    checks = {check.name for check in defs.resolve_asset_graph().asset_check_keys}
+    assert checks == {"documents_suite", "events_suite", "event_days_suite", "dyad_days_suite"}
     assert defs.resolve_job_def("code_stories").partitions_def is not None
     assert defs.resolve_sensor_def("new_stories_sensor") and defs.resolve_schedule_def("nightly_recode")
 

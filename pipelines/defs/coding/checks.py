@@ -61,3 +61,15 @@ def events_suite(context: dg.AssetCheckExecutionContext, storage: StorageResourc
     frame = tables.read(storage.coded, "events", date, folder=f"{tables.STAGING}/events")
     ids = tables.read(storage.coded, "documents", date)["doc_id"].tolist()
     return run_suite(context, storage, "events", frame, "event_id", {"document_ids": ids}, "events_check")
+
+
+@dg.asset_check(asset="event_days", blocking=True, description="event_days contract: GX suite schemas/expectations/event_days.json")
+def event_days_suite(context: dg.AssetCheckExecutionContext, storage: StorageResource) -> dg.AssetCheckResult:
+    frame = tables.read(storage.coded, "event_days", context.partition_key)
+    return run_suite(context, storage, "event_days", frame, "first_event_id", {}, "event_days_check")
+
+
+@dg.asset_check(asset="dyad_days", blocking=True, description="dyad_days contract: GX suite schemas/expectations/dyad_days.json")
+def dyad_days_suite(context: dg.AssetCheckExecutionContext, storage: StorageResource) -> dg.AssetCheckResult:
+    frame = tables.read(storage.coded, "dyad_days", context.partition_key)
+    return run_suite(context, storage, "dyad_days", frame, "event_date", {}, "dyad_days_check")
