@@ -39,3 +39,5 @@ def test_seed_story_event_dates(coder) -> None:
     assert dt.date(2014, 3, 3) <= rejection.event_date <= dt.date(2014, 3, 9) and rejection.date_precision == "week"
     announced = next(e for e in events if e.event_code == "036")
     assert announced.event_date == dt.date(2014, 3, 14)
+    held = next(e for e in events if e.event_code.startswith("04") and {e.source.country, e.target.country} == {"KOR", "JPN"})
+    assert held.event_date == dt.date(2014, 3, 12) and held.date_precision == "day"
