@@ -2,8 +2,8 @@
 
 Time expressions are found with token patterns (a spaCy `Matcher`, built once per vocab), not with
 NER or dateparser: the pipeline runs without NER, and dateparser reads "March 19-20" as the year
-2020. The matches of a Doc are cached in its `user_data`, so dating several triggers of one story
-runs the matcher once.
+2020. The matches of a sentence are cached in its Doc's `user_data`, so dating several triggers of
+one sentence runs the matcher once, and sentences without events never run it.
 
 An expression dates a trigger only when it is attached in the trigger's own clause: one of its
 tokens reaches the trigger (or, for a noun trigger, the verb governing it) through the parse
@@ -130,14 +130,20 @@ def time_matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
-def time_expressions(doc: Doc) -> tuple[TimeExpression, ...]:
-    """The Doc's time expressions, non-overlapping (longest wins); computed once per Doc."""
-    cached = doc.user_data.get(_USER_DATA_KEY)
+def time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
+    """A sentence's time expressions (Doc offsets), non-overlapping (longest wins).
+
+    Computed once per sentence and only for sentences that have an event to date: running the
+    matcher over whole stories was a third of the time of a recode.
+    """
+    cache = sentence.doc.user_data.setdefault(_USER_DATA_KEY, {})
+    cached = cache.get(sentence.start)
     if cached is None:
-        matcher = time_matcher(doc.vocab)
-        spans = [Span(doc, start, end, label=key) for key, start, end in matcher(doc)]
+        matcher = time_matcher(sentence.doc.vocab)
+        offset = sentence.start  # a Matcher run on a Span gives offsets within the span
+        spans = [Span(sentence.doc, offset + start, offset + end, label=key) for key, start, end in matcher(sentence)]
         cached = tuple(TimeExpression(s.start, s.end, s.label_) for s in sorted(filter_spans(spans)))
-        doc.user_data[_USER_DATA_KEY] = cached
+        cache[sentence.start] = cached
     return cached
 
 
@@ -178,7 +184,7 @@ def governing_expression(trigger: Token) -> tuple[TimeExpression, Token] | None:
     """The time expression attached in the trigger's clause (nearest, then first) and the verb it dates."""
     doc = trigger.doc
     sentence = trigger.sent
-    candidates = [e for e in time_expressions(doc) if sentence.start <= e.start < sentence.end]
+    candidates = time_expressions(sentence)
     for anchors, verb in _anchor_tiers(trigger):
         scored = [(d, e.start, e) for e in candidates if (d := _distance(doc, e, anchors)) is not None]
         if scored:

@@ -112,7 +112,7 @@ def test_an_impossible_day_falls_back_to_the_story_date(nlp):
     assert (found.date, found.precision) == (FRIDAY, "story")
 
 
-def test_the_matcher_runs_once_per_document(nlp, monkeypatch):
+def test_the_matcher_runs_once_per_sentence(nlp, monkeypatch):
     doc = nlp("The ministers met on Wednesday and signed a deal last week.")
     calls = []
     real = dates.time_matcher
