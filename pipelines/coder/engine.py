@@ -26,7 +26,7 @@ from pipelines.coder.dates import resolve_event_date, time_matcher
 from pipelines.coder.places import PlaceLookup, default_place_lookup, resolve_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import children, direct_object
+from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object
 from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
@@ -38,7 +38,6 @@ TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
 # Documents per nlp.memory_zone(): each zone rebuilds the lexemes of the words it meets, which
 # costs about 8 % of the run with one zone per 64-document batch and well under 1 % at 512.
 ZONE_DOCUMENTS = 512
-VERBAL_DEPS = frozenset({"ROOT", "advcl", "ccomp", "xcomp", "conj", "relcl", "acl", "pcomp", "parataxis"})
 
 
 @dataclass
@@ -196,7 +195,7 @@ class EventCoder:
     def _trigger_key(self, token: Token) -> tuple[str | None, str]:
         """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb."""
         pos = TRIGGER_POS.get(token.pos_)
-        if pos != "verb" and token.dep_ in VERBAL_DEPS and token.lower_ in self.rules.verb_forms:
+        if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
             if any(child.dep_ in ("dobj", "nsubj", "prep", "prt") for child in token.children):
                 return "verb", self.rules.verb_forms[token.lower_]
         return pos, token.lemma_.lower()

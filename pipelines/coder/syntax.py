@@ -10,12 +10,11 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Relations through which an embedded verb shares its governor's subject:
 # "agreed to meet" (xcomp), "met and signed" (conj), "Denouncing X, the official said" (advcl).
 SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp"})
+# Relations that attach a clause (its head is a verb, or a verb the tagger mistook for a name).
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "parataxis"})
-CONTENT_POS = frozenset({"NOUN", "PROPN", "PRON", "ADJ", "NUM", "X"})
 
 
 def children(token: Token, *deps: str) -> list[Token]:

@@ -31,9 +31,6 @@ class Actor:
     head: int  # index of the syntactic head token of the mention
     reason: str  # how it was resolved, for the audit trail
 
-    def key(self) -> tuple[str, int]:
-        return (self.code, self.head)
-
 
 @dataclass(frozen=True)
 class Event:

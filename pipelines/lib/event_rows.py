@@ -11,6 +11,7 @@ import pandas as pd
 from pipelines.coder.engine import with_event_ids
 from pipelines.coder.types import Actor, CodedDocument, Event
 from pipelines.coder.codebook import load_codebook
+from pipelines.lib.contracts import load_contract
 from pipelines.lib.stories import RawStory
 
 
@@ -72,18 +73,9 @@ def _place_columns(event: Event) -> dict:
     return {"action_place": event.action_place, "action_country": event.action_country, "lat": event.lat, "lon": event.lon}
 
 
-EVENT_COLUMNS = [
-    "event_id", "doc_id", "sentence_index", "sentence_text", "story_date", "event_date", "event_date_text",
-    "date_precision", "source_actor", "source_country", "source_agent", "source_text", "target_actor",
-    "target_country", "target_agent", "target_text", "event_code", "event_root", "quad_class", "goldstein",
-    "verb_text", "rule_id", "mood", "action_place", "action_country", "lat", "lon", "coder_version",
-    "dictionary_version", "model",
-]
-
-
 def events_frame(records: Iterable[dict]) -> pd.DataFrame:
-    """Event records as a DataFrame with every column, even when there are no events."""
-    return pd.DataFrame(list(records), columns=EVENT_COLUMNS)
+    """Event records as a DataFrame with every column of the events contract, even with no events."""
+    return pd.DataFrame(list(records), columns=list(load_contract("events").column_names))
 
 
 def document_record(story: RawStory, ingested_at: dt.datetime) -> dict:
