@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="precision/recall/F1 on a gold JSONL file")
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("--details", action="store_true", help="list misses and false positives")
+    evaluate.add_argument("--level", choices=("root", "full"), default="full", help="the level --details lists (default: full)")
     evaluate.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     evaluate.add_argument("--min-root-f1", type=float, help="exit 1 when root-level F1 is below this")
     _add_petrarch_options(evaluate)
@@ -339,7 +340,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         for coded in coder.code_documents(documents)
     ]
     result = evaluate(items, predictions)
-    _print_evaluation(args.gold, result, args.details)
+    _print_evaluation(args.gold, result, args.details, args.level)
     if args.json:
         args.json.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
     if args.min_root_f1 is not None and result.scores["root"].f1 < args.min_root_f1:
@@ -348,14 +349,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_evaluation(gold: Path, result, details: bool) -> None:
+def _print_evaluation(gold: Path, result, details: bool, level: str = "full") -> None:
     print(f"gold set: {gold} ({result.n_items} items)")
     print(f"{'level':<6} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'gold':>5}")
-    for level, score in result.scores.items():
-        print(f"{level:<6} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} {score.true_positives:>5} {score.false_positives:>5} {score.gold_total:>5}")
+    for name, score in result.scores.items():
+        print(f"{name:<6} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} {score.true_positives:>5} {score.false_positives:>5} {score.gold_total:>5}")
     if not details:
         return
-    for item_result in result.items["full"]:
+    for item_result in result.items[level]:
         if not item_result.missed and not item_result.false_positives:
             continue
         print(f"\n{item_result.item.id}: {item_result.item.text}")

@@ -172,8 +172,9 @@ def _find(events: tuple[GoldEvent, ...], prediction: Predicted, level: str, matc
 
 
 def _is_twin_of_match(events: tuple[GoldEvent, ...], prediction: Predicted, level: str, matched: set[int]) -> bool:
+    # Either order: the reverse may have been predicted first and matched the gold event itself.
     return any(
-        events[i].reciprocal and _matches(events[i], prediction, level, reverse=True)
+        events[i].reciprocal and (_matches(events[i], prediction, level, reverse=True) or _matches(events[i], prediction, level))
         for i in matched
     )
 
