@@ -341,6 +341,9 @@ class DocActors:
                 return own
         own_agent = self._agent_at(token)
         found = self._search_modifiers(token, located=own_agent is not None)
+        if own_agent is None and found.agent and not found.countries and not found.organizations:
+            # "opposition groups in Zimbabwe": the agent is a modifier, the place still says whose.
+            found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
         tokens = sorted({token.i, *found.tokens})
         text = self.doc[tokens[0] : tokens[-1] + 1].text

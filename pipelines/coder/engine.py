@@ -23,7 +23,7 @@ from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ActorDictionary, load_actor_dictionary
 from pipelines.coder.dates import resolve_event_date, time_matcher
-from pipelines.coder.places import PlaceLookup, default_place_lookup, resolve_place
+from pipelines.coder.places import PlaceLookup, default_place_lookup, place_near, resolve_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object
@@ -38,6 +38,11 @@ TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
 # Documents per nlp.memory_zone(): each zone rebuilds the lexemes of the words it meets, which
 # costs about 8 % of the run with one zone per 64-document batch and well under 1 % at 512.
 ZONE_DOCUMENTS = 512
+# Material conflict (CAMEO roots 15-20): the roots whose events may have an unnamed attacker.
+MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
+IMPLIED_ATTACKER = "UAF"
+ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
+INTENT_ROOT = "03"
 
 
 @dataclass
@@ -177,6 +182,7 @@ class EventCoder:
                 trace.add(f"sentence {index}: contains the discard phrase '{discard.phrase}', nothing coded")
             return []
         events: dict[tuple[str, str, str], Event] = {}
+        fallbacks: dict[tuple[str, str, str], Event] = {}
         for token in sentence:
             pos, lemma = self._trigger_key(token)
             candidates = self.rules.candidates(pos, lemma) if pos else ()
@@ -188,8 +194,15 @@ class EventCoder:
                     continue
                 for source, target in outcome.pairs:
                     event = self._event(document, sentence, index, token, outcome, source, target)
-                    _keep_most_specific(events, event)
+                    _keep_most_specific(fallbacks if rule.fallback else events, event)
                 break
+        coded_pairs = {_pair_key(event) for event in events.values()}
+        for key, event in fallbacks.items():
+            if _pair_key(event) in coded_pairs:
+                if trace:
+                    trace.add(f"fallback {event.rule_id} dropped: a specific rule coded {event.source.code} -> {event.target.code}")
+            elif key not in events:
+                events[key] = event
         return list(events.values())
 
     def _trigger_key(self, token: Token) -> tuple[str | None, str]:
@@ -239,9 +252,16 @@ class EventCoder:
             return "object not in the rule's list"
         if rule.about is not None and not any(t.lemma_.lower() in rule.about for t in about_scope(trigger)):
             return "not about the rule's topic"
-        if rule.xcomp is not None and not any(c.lemma_.lower() in rule.xcomp for c in children(trigger, "xcomp")):
+        complements = children(trigger, "xcomp")
+        if rule.xcomp is not None and not any(ANY_WORD in rule.xcomp or c.lemma_.lower() in rule.xcomp for c in complements):
             return "no complement verb from the rule's list"
+        if rule.fallback and rule.code.startswith(INTENT_ROOT) and any(self._conflict_verb(c) for c in complements):
+            # "vowed to crush the rebels" is no intent to cooperate.
+            return "the complement is a conflict verb"
         return None
+
+    def _conflict_verb(self, token: Token) -> bool:
+        return any(rule.code[:2] >= "10" for rule in self.rules.candidates("verb", token.lemma_.lower()))
 
     def _fill(self, rule: Rule, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors) -> tuple[Actor, ...]:
         """Actors of the first slot that yields any."""
@@ -249,9 +269,27 @@ class EventCoder:
         for slot in slots:
             tokens = slot_tokens(slot, trigger, self.rules, is_noun)
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot)]
+            if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
+                actors = [a for token in tokens if (a := self._implied_attacker(token, trigger)) is not None]
             if actors:
                 return tuple(actors)
         return ()
+
+    def _implied_attacker(self, token: Token, trigger: Token) -> Actor | None:
+        """CAMEO's unidentified attacker: "a roadside bomb near Samarra killed two soldiers" has no
+        named doer, so the source is the armed forces of no one in particular (UAF) of the country
+        where it happened; without a named place the story's country is used (`localize`)."""
+        words = {token.lemma_.lower(), *(c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod"))}
+        means = words & self.rules.word_class("attack_means")
+        if not means:
+            return None
+        place = place_near(token, self.places) or resolve_place(trigger, self.places)
+        country = place.country if place else None
+        reason = f"'{token.text}' ({sorted(means)[0]}): an unidentified attacker" + (f", in {place.name} ({country})" if place else "")
+        return Actor(
+            code=(country or "") + IMPLIED_ATTACKER, country=country, agent=IMPLIED_ATTACKER,
+            text=token.text, start=token.i, end=token.i + 1, head=token.i, reason=reason,
+        )
 
     def _event(
         self, document: Document, sentence: Span, index: int, trigger: Token,
@@ -330,6 +368,11 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
     kept = events.get(key)
     if kept is None or _detail(event) > _detail(kept):
         events[key] = event
+
+
+def _pair_key(event: Event) -> frozenset[str]:
+    """The two actors of an event, by country, in either direction."""
+    return frozenset((event.source.country or event.source.code, event.target.country or event.target.code))
 
 
 def _detail(event: Event) -> int:

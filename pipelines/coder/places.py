@@ -295,3 +295,13 @@ def resolve_place(trigger: Token, place_lookup: PlaceLookup) -> Place | None:
             if (place := _place_of(obj, place_lookup)) is not None:
                 return place
     return None
+
+
+def place_near(token: Token, place_lookup: PlaceLookup) -> Place | None:
+    """The first named place in a locative phrase inside the token's own phrase: "a roadside bomb
+    *near Samarra*", "gunmen *in Kirkuk*"."""
+    for head in token.subtree:
+        for obj in _locative_objects(head):
+            if (place := _place_of(obj, place_lookup)) is not None:
+                return place
+    return None

@@ -21,14 +21,15 @@ from pipelines.coder.yaml_lines import check_keys, line_of, load_yaml
 RULES_DIR = Path(__file__).parent / "data" / "rules"
 
 SIMPLE_SLOTS = frozenset(
-    {"subject", "speaker", "dobj", "iobj", "poss", "object_poss", "between", "ccomp_subject", "xcomp_object"}
+    {"subject", "speaker", "dobj", "iobj", "poss", "object_poss", "between", "ccomp_subject", "xcomp_object",
+     "xcomp_target"}
 )
 PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_prep")
 PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp",
-    "source", "target", "intent", "negated", "symmetric", "note",
+    "source", "target", "intent", "negated", "symmetric", "fallback", "note",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -53,15 +54,19 @@ class Rule:
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
+    # A fallback rule is tried after every other rule of its trigger, and its event is kept only
+    # when no other rule coded the same pair of actors in the sentence.
+    fallback: bool = False
     note: str | None = None
     file: str = ""
     line: int | None = None
 
     @property
     def specificity(self) -> int:
-        """More conditions first: "reject + offer to meet" is tried before plain "reject"."""
+        """More conditions first: "reject + offer to meet" is tried before plain "reject";
+        fallback rules after all others."""
         conditions = (self.particle, self.prep, self.object, self.about, self.xcomp)
-        return sum(condition is not None for condition in conditions)
+        return sum(condition is not None for condition in conditions) - (10 if self.fallback else 0)
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
         symmetric=bool(entry.get("symmetric", False)),
+        fallback=bool(entry.get("fallback", False)),
         note=entry.get("note"),
         file=str(path),
         line=line,

@@ -52,6 +52,8 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
         return prep_objects(obj, word) if obj is not None else []
     if kind == "xcomp_object":
         return [o for x in children(clause, "xcomp") for o in _present(direct_object(x))]
+    if kind == "xcomp_target":
+        return [t for x in children(clause, "xcomp") for t in complement_targets(x)]
     if kind == "xcomp_prep":
         return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
     if kind == "subtree_prep":
@@ -60,6 +62,23 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
         verb = governing_verb(trigger)
         return prep_objects(verb, word) if verb is not None else []
     return []
+
+
+# Prepositions that name whom an action is directed at ("cut off electricity *to* X", "impose
+# restrictions *against* X"); locatives ("in", "at") name places, not targets.
+DIRECTED_PREPS = ("to", "against", "on", "with", "from", "toward", "towards", "into")
+
+
+def complement_targets(verb: Token) -> list[Token]:
+    """Whom a complement action is directed at: its object, dative, then directed prepositions,
+    on the verb and on its object ("threatened to impose restrictions *on* X")."""
+    found = [*_present(direct_object(verb)), *(p for d in children(verb, "dative") for p in (d, *children(d, "pobj")))]
+    obj = direct_object(verb)
+    for word in DIRECTED_PREPS:
+        found += prep_objects(verb, word)
+        if obj is not None:
+            found += prep_objects(obj, word)
+    return found
 
 
 def _nearest_prep_objects(trigger: Token, word: str) -> list[Token]:

@@ -87,3 +87,27 @@ def test_every_event_explains_itself(coder) -> None:
     assert event.rule_id and event.verb_text == "criticized"
     assert event.source.text == "Kenya" and event.target.text == "Uganda"
     assert event.source.reason and event.target.reason
+
+
+def test_an_unnamed_attacker_is_coded_as_unidentified_armed_forces_where_it_happened(code) -> None:
+    assert ("IRQUAF", "IRQCOP", "190") in code("A roadside bomb near Mosul killed four Iraqi policemen on Tuesday.")
+    assert ("AFGUAF", "AFGMIL", "190") in code("Two Afghan soldiers were killed by an explosive device in Kandahar.")
+    # Only material conflict has unnamed attackers: a blast criticizes no one.
+    assert code("A loud blast in Kabul criticized the government of Pakistan.") == set()
+
+
+def test_an_agent_named_by_a_modifier_takes_the_country_of_its_place(code) -> None:
+    assert ("CHLEDU", "CHLGOV", "111") in code("Student groups in Chile criticized the education minister.")
+
+
+def test_control_verbs_code_their_family_when_no_specific_rule_covers_the_complement(code) -> None:
+    assert ("IRN", "ARM", "130") in code("Iran threatened to cut off gas supplies to Armenia over unpaid bills.")
+    assert ("TUR", "SYR", "120") in code("Turkey refused to send any troops to Syria.")
+    assert {c for s, t, c in code("Egypt agreed to postpone the border talks with Sudan.") if (s, t) == ("EGY", "SDN")} == {"030"}
+
+
+def test_a_specific_rule_wins_over_the_fallback_for_the_same_actors(code) -> None:
+    # The aid rule codes the intent; the generic "agreed to" rule adds nothing for the same pair.
+    assert {c for s, t, c in code("Egypt agreed to provide food aid to Sudan.")} == {"0333"}
+    # A conflict action under "vowed"/"promised" is no intent to cooperate.
+    assert code("Kenya promised to destroy the camps of Somali militants.") == set()
