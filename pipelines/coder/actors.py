@@ -12,7 +12,7 @@ code on the story date, and discard phrases are recorded so the engine can leave
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -364,16 +364,23 @@ class DocActors:
                 counts[country] = counts.get(country, 0) + 1
         return max(counts, key=lambda country: counts[country]) if counts else None
 
-    def localize(self, actor: Actor, counterparts: tuple[Actor, ...], sentence_end: int) -> Actor | None:
-        """Give a country-less agent its country: a domestic counterpart's, else the story's own.
+    def localize(
+        self, actor: Actor, counterparts: tuple[Actor, ...], sentence_end: int,
+        place_country: Callable[[], str | None] = lambda: None,
+    ) -> Actor | None:
+        """Give a country-less agent its country: a domestic counterpart's, else the story's own,
+        else (when the story names no country as an actor) the country of the places it names.
 
         "Bolivia's opposition criticized the government" → BOLGOV (the counterpart BOLOPP is a
-        domestic agent); "Police arrested protesters" in a story about Kenya → KENCOP, KENCVL.
+        domestic agent); "Police arrested protesters" in a story about Kenya → KENCOP, KENCVL;
+        "Students marched in Jakarta" → IDNEDU.
         """
         if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
         domestic = [c.country for c in counterparts if c.country and c.agent]
-        country = domestic[0] if domestic else self.home_country(sentence_end)
+        country, origin = (domestic[0], "the other actor") if domestic else (self.home_country(sentence_end), "the story")
+        if country is None:
+            country, origin = place_country(), "the place named"
         if country is None or (not domestic and country in {c.country for c in counterparts}):
             # The story's country is the other side's: "the administration said China must…"
             # gives no reason to think the administration is Chinese.
@@ -381,7 +388,7 @@ class DocActors:
         return Actor(
             code=country + (actor.agent or ""), country=country, agent=actor.agent, text=actor.text,
             start=actor.start, end=actor.end, head=actor.head,
-            reason=f"{actor.reason}; country {country} from {'the other actor' if domestic else 'the story'}",
+            reason=f"{actor.reason}; country {country} from {origin}",
         )
 
     def _antecedent(self, pronoun: Token) -> list[Actor]:

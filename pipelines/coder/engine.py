@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -21,9 +21,9 @@ from spacy.tokens import Doc, Span, Token
 
 from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
-from pipelines.coder.actors_data import ActorDictionary, load_actor_dictionary
+from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
 from pipelines.coder.dates import resolve_event_date, time_matcher
-from pipelines.coder.places import PlaceLookup, default_place_lookup, place_near, resolve_place
+from pipelines.coder.places import PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object
@@ -196,11 +196,13 @@ class EventCoder:
                     event = self._event(document, sentence, index, token, outcome, source, target)
                     _keep_most_specific(fallbacks if rule.fallback else events, event)
                 break
-        coded_pairs = {_pair_key(event) for event in events.values()}
+        # A fallback adds nothing where a specific rule coded the same two actors, or the same
+        # source in the same root ("began a hunger strike to protest against X" is against X).
+        coded = {_pair_key(e) for e in events.values()} | {(_country(e.source), e.event_code[:2]) for e in events.values()}
         for key, event in fallbacks.items():
-            if _pair_key(event) in coded_pairs:
+            if _pair_key(event) in coded or (_country(event.source), event.event_code[:2]) in coded:
                 if trace:
-                    trace.add(f"fallback {event.rule_id} dropped: a specific rule coded {event.source.code} -> {event.target.code}")
+                    trace.add(f"fallback {event.rule_id} dropped: a specific rule coded {event.source.code} -> {event.target.code} or the same source in root {event.event_code[:2]}")
             elif key not in events:
                 events[key] = event
         return list(events.values())
@@ -224,9 +226,21 @@ class EventCoder:
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         targets = self._fill(rule, rule.target, trigger, doc_actors)
         end = trigger.sent.end  # the story's country so far, this sentence included
-        sources, targets = _localize_all(doc_actors, sources, targets, end), _localize_all(doc_actors, targets, sources, end)
-        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end)
+
+        def place_country() -> str | None:
+            place = resolve_place(trigger, self.places) or sentence_place(trigger.sent, self.places)
+            return place.country if place else None
+
+        sources, targets = (
+            _localize_all(doc_actors, sources, targets, end, place_country),
+            _localize_all(doc_actors, targets, sources, end, place_country),
+        )
+        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country)
         pairs = _pairs(rule, sources, targets, between)
+        if not pairs and (own := _own_side(rule.target, sources)):
+            # No target, or only the source's own bare country ("imposed a curfew in Algiers").
+            targets = own
+            pairs = _pairs(rule, sources, targets, between)
         if not pairs:
             missing = "source" if not sources else "target"
             return RuleOutcome(rule, None, sources, targets, reason=f"no {missing} actor")
@@ -372,16 +386,46 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
 
 def _pair_key(event: Event) -> frozenset[str]:
     """The two actors of an event, by country, in either direction."""
-    return frozenset((event.source.country or event.source.code, event.target.country or event.target.code))
+    return frozenset((_country(event.source), _country(event.target)))
+
+
+def _country(actor: Actor) -> str:
+    return actor.country or actor.code
 
 
 def _detail(event: Event) -> int:
     return (event.source.agent is not None) + (event.target.agent is not None)
 
 
-def _localize_all(doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], end: int) -> tuple[Actor, ...]:
-    localized = (doc_actors.localize(actor, counterparts, end) for actor in actors)
+def _localize_all(
+    doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], end: int,
+    place_country: Callable[[], str | None],
+) -> tuple[Actor, ...]:
+    localized = (doc_actors.localize(actor, counterparts, end, place_country) for actor in actors)
     return tuple(actor for actor in localized if actor is not None)
+
+
+# Target slots filled from the source's own side when the sentence names no target (FORMAT.md).
+OWN_SIDE_SLOTS = {"own_government": "GOV", "own_people": "CVL"}
+
+
+def _own_side(slots: tuple[str, ...], sources: tuple[Actor, ...]) -> tuple[Actor, ...]:
+    """"Students staged a protest in Jakarta" → IDNEDU protests against IDNGOV; "the government
+    imposed a curfew" → on its own people (CVL). Only for a source with a country that is not
+    already that agent."""
+    agent = next((OWN_SIDE_SLOTS[slot] for slot in slots if slot in OWN_SIDE_SLOTS), None)
+    if agent is None:
+        return ()
+    return tuple(
+        Actor(
+            code=source.country + agent, country=source.country, agent=agent,
+            text=f"(own {'government' if agent == 'GOV' else 'people'}, not named)",
+            start=source.start, end=source.end, head=source.head,
+            reason=f"no target named: {source.code}'s own {'government' if agent == 'GOV' else 'people'}",
+        )
+        for source in sources
+        if source.country and source.agent != agent and not source.code.startswith(ORGANIZATION_PREFIXES)
+    )
 
 
 def _pairs(

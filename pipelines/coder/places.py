@@ -305,3 +305,12 @@ def place_near(token: Token, place_lookup: PlaceLookup) -> Place | None:
             if (place := _place_of(obj, place_lookup)) is not None:
                 return place
     return None
+
+
+def sentence_place(sentence: Span, place_lookup: PlaceLookup) -> Place | None:
+    """The first named place in any locative phrase of the sentence."""
+    for token in sentence:
+        for obj in _locative_objects(token):
+            if (place := _place_of(obj, place_lookup)) is not None:
+                return place
+    return None

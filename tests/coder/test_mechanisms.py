@@ -111,3 +111,15 @@ def test_a_specific_rule_wins_over_the_fallback_for_the_same_actors(code) -> Non
     assert {c for s, t, c in code("Egypt agreed to provide food aid to Sudan.")} == {"0333"}
     # A conflict action under "vowed"/"promised" is no intent to cooperate.
     assert code("Kenya promised to destroy the camps of Somali militants.") == set()
+
+
+def test_an_agent_without_a_named_country_takes_the_country_of_the_place(code) -> None:
+    assert ("IDNEDU", "IDNGOV", "141") in code("Thousands of students staged demonstrations in Jakarta on Saturday.")
+
+
+def test_a_protest_that_names_no_target_is_against_the_protesters_own_government(code) -> None:
+    assert code("Kenyan teachers began a nationwide strike over pay.") == {("KENEDU", "KENGOV", "143")}
+    # A government does not protest against itself, and a named target wins.
+    assert code("The Egyptian government staged a rally in Cairo.") == set()
+    events = code("Hundreds of Ethiopian students began a hunger strike to protest against Sudan's border policy.")
+    assert {(s[:3], t[:3]) for s, t, c in events if c.startswith("14")} == {("ETH", "SDN")}
