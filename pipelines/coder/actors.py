@@ -367,6 +367,7 @@ class DocActors:
     def localize(
         self, actor: Actor, counterparts: tuple[Actor, ...], sentence_end: int,
         place_country: Callable[[], str | None] = lambda: None,
+        clause_place: Callable[[], str | None] = lambda: None,
     ) -> Actor | None:
         """Give a country-less agent its country: a domestic counterpart's, else the story's own,
         else (when the story names no country as an actor) the country of the places it names.
@@ -379,11 +380,17 @@ class DocActors:
             return actor
         domestic = [c.country for c in counterparts if c.country and c.agent]
         country, origin = (domestic[0], "the other actor") if domestic else (self.home_country(sentence_end), "the story")
-        if country is None:
-            country, origin = place_country(), "the place named"
-        if country is None or (not domestic and country in {c.country for c in counterparts}):
+        if (here := clause_place()) is not None and here not in {c.country for c in counterparts}:
+            # Where the event happened says more than the other side's country: "Iraqi troops
+            # killed civilians in Kuwait City" (a target's place, see the engine).
+            country, origin, domestic = here, "the place of the event", [here]
+        others = {c.country for c in counterparts}
+        if country is None or (not domestic and country in others):
             # The story's country is the other side's: "the administration said China must…"
-            # gives no reason to think the administration is Chinese.
+            # gives no reason to think the administration is Chinese. A place named in the
+            # sentence may still say: "Palestinian gunmen killed five people in Tel Aviv".
+            country, origin = place_country(), "the place named"
+        if country is None or (not domestic and country in others):
             return None
         return Actor(
             code=country + (actor.agent or ""), country=country, agent=actor.agent, text=actor.text,

@@ -231,9 +231,13 @@ class EventCoder:
             place = resolve_place(trigger, self.places) or sentence_place(trigger.sent, self.places)
             return place.country if place else None
 
+        def clause_place() -> str | None:
+            place = resolve_place(trigger, self.places)
+            return place.country if place else None
+
         sources, targets = (
             _localize_all(doc_actors, sources, targets, end, place_country),
-            _localize_all(doc_actors, targets, sources, end, place_country),
+            _localize_all(doc_actors, targets, sources, end, place_country, clause_place),
         )
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country)
         pairs = _pairs(rule, sources, targets, between)
@@ -399,9 +403,10 @@ def _detail(event: Event) -> int:
 
 def _localize_all(
     doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], end: int,
-    place_country: Callable[[], str | None],
+    place_country: Callable[[], str | None], clause_place: Callable[[], str | None] = lambda: None,
 ) -> tuple[Actor, ...]:
-    localized = (doc_actors.localize(actor, counterparts, end, place_country) for actor in actors)
+    """Localize country-less agents; for targets, the place of the event comes first."""
+    localized = (doc_actors.localize(actor, counterparts, end, place_country, clause_place) for actor in actors)
     return tuple(actor for actor in localized if actor is not None)
 
 

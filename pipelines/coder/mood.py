@@ -119,8 +119,11 @@ def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) 
 def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
     """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
     current = clause
-    while current.dep_ in ("xcomp", "ccomp") and current.head != current:
+    while current.dep_ in ("xcomp", "ccomp", "conj") and current.head != current:
         governor = current.head
+        if current.dep_ == "conj":  # "needs to communicate and *cooperate*": as its first conjunct
+            current = governor
+            continue
         lemma = governor.lemma_.lower()
         if current.dep_ == "xcomp" and lemma in rules.word_class("negative_verbs"):
             return Mood("blocked", f"refused or failed ('{governor.text}')")

@@ -146,7 +146,18 @@ def speaker_of(clause: Token, rules: RuleSet) -> Token | None:
     for governor in governors(clause):
         if child.dep_ in ("ccomp", "parataxis") and governor.lemma_.lower() in rules.word_class("speech_verbs"):
             return own_subject(governor)
+        if child.dep_ in ("acl", "ccomp") and governor.lemma_.lower() in rules.word_class("speech_nouns"):
+            return _noun_speaker(governor)
         if child.dep_ not in ("ccomp", "parataxis", "xcomp", "conj", "advcl"):
             return None
         child = governor
     return None
+
+
+def _noun_speaker(noun: Token) -> Token | None:
+    """Whose statement it is: "Kenya's warning that…", "the president issued a warning that…"."""
+    owner = possessor(noun)
+    if owner is not None:
+        return owner
+    verb = governing_verb(noun)
+    return own_subject(verb) if verb is not None and noun.dep_ in ("dobj", "obj") else None

@@ -123,3 +123,15 @@ def test_a_protest_that_names_no_target_is_against_the_protesters_own_government
     assert code("The Egyptian government staged a rally in Cairo.") == set()
     events = code("Hundreds of Ethiopian students began a hunger strike to protest against Sudan's border policy.")
     assert {(s[:3], t[:3]) for s, t, c in events if c.startswith("14")} == {("ETH", "SDN")}
+
+
+def test_a_target_without_a_country_is_of_the_place_where_the_event_happened(code) -> None:
+    assert ("IRQMIL", "KWTCVL", "190") in code("Iraqi troops killed civilians in Kuwait City.")
+    # The place agrees with the other actor: the domestic reading stands.
+    assert ("KENCOP", "KENCVL", "173") in code("Kenyan police arrested protesters in Nairobi.")
+    # No place named and only the other side's country known: no guess.
+    assert code("The administration said China must stop the exports.") == set()
+
+
+def test_a_wish_covers_every_coordinated_action(code) -> None:
+    assert code("Chile needs to talk and cooperate with Peru on fishing.") == set()
