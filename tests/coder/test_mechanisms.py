@@ -135,3 +135,8 @@ def test_a_target_without_a_country_is_of_the_place_where_the_event_happened(cod
 
 def test_a_wish_covers_every_coordinated_action(code) -> None:
     assert code("Chile needs to talk and cooperate with Peru on fishing.") == set()
+
+
+def test_coordinated_country_adjectives_give_one_actor_each(code) -> None:
+    events = code("French and Egyptian warships attacked Libyan boats.")
+    assert {(s, t) for s, t, _ in events} == {("FRAMIL", "LBY"), ("EGYMIL", "LBY")}
