@@ -422,12 +422,30 @@ class DocActors:
             reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
             return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
         if mention.kind == "adjective" and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "amod":
-            return [self._actor(mention.country, None, None, text, span, token.i, f"people of '{text}'")]
+            return self._people_of(token, mention, text, span)
         if mention.kind in ("alias", "group"):
             countries = self._context_countries(mention)
             reason = f"'{text}' refers back to {', '.join(countries) or 'nothing named earlier'}"
             return [self._actor(country, None, None, text, span, token.i, reason) for country in countries]
         return []
+
+    def _people_of(self, token: Token, mention: Mention, text: str, span: list[int]) -> list[Actor]:
+        """ "Nigerians" are people of Nigeria; but "Bosnian Serbs" and "the Albanians of southern
+        Serbia" are an ethnic group living in another country (its civilians, CVL), and "ethnic
+        Turks" live in a country the sentence or story must supply (`localize`)."""
+        for child in token.children:
+            inner = [child] if child.dep_ in ("amod", "compound") else (
+                [g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ in ("of", "in") else []
+            )
+            for node in inner:
+                for member in (node, *(t for t in node.subtree if t.dep_ in ("compound", "amod") or t == node)):
+                    other = self.by_token.get(member.i)
+                    if other is not None and other.kind in ("adjective", "country") and other.country and other.country != mention.country:
+                        reason = f"'{text}' living in {other.country} ('{member.text}')"
+                        return [self._actor(other.country, None, "CVL", text, span, token.i, reason)]
+        if any(child.lower_ == "ethnic" for child in token.children):
+            return [self._actor(None, None, "CVL", text, span, token.i, f"ethnic '{text}', country not named")]
+        return [self._actor(mention.country, None, None, text, span, token.i, f"people of '{text}'")]
 
     def _context_countries(self, mention: Mention) -> list[str]:
         """Countries a context phrase refers to, given what the document named before it."""

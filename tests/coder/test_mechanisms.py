@@ -140,3 +140,10 @@ def test_a_wish_covers_every_coordinated_action(code) -> None:
 def test_coordinated_country_adjectives_give_one_actor_each(code) -> None:
     events = code("French and Egyptian warships attacked Libyan boats.")
     assert {(s, t) for s, t, _ in events} == {("FRAMIL", "LBY"), ("EGYMIL", "LBY")}
+
+
+def test_an_ethnic_group_in_another_country_is_that_countrys_civilians(code) -> None:
+    assert ("SRBCVL", "SRBGOV", "1044") in code("The Albanians of southern Serbia demanded autonomy from Serbian authorities.")
+    assert ("BGRCVL", "BGRGOV", "141") in code("Ethnic Turks in Bulgaria protested against the government.")
+    # A demonym alone is the people of its own country.
+    assert ("NGA", "GHAGOV", "141") in code("Nigerians protested against the government of Ghana.")
