@@ -41,6 +41,8 @@ ZONE_DOCUMENTS = 512
 # Material conflict (CAMEO roots 15-20): the roots whose events may have an unnamed attacker.
 MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
+IMPLIED_AUTHORITY = "GOV"
+COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
 INTENT_ROOT = "03"
 
@@ -289,9 +291,25 @@ class EventCoder:
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot)]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
                 actors = [a for token in tokens if (a := self._implied_attacker(token, trigger)) is not None]
+            if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and not is_noun and _agentless_passive(trigger):
+                actors = [a for a in (self._implied_authorities(trigger),) if a is not None]
             if actors:
                 return tuple(actors)
         return ()
+
+    def _implied_authorities(self, trigger: Token) -> Actor | None:
+        """ "Two journalists were arrested in Cairo": arrests, jailings and expulsions are done by
+        the state, here the unnamed authorities (GOV) of the place where it happened. Without a
+        named place nothing is guessed (a foreigner arrested abroad is common)."""
+        place = resolve_place(trigger, self.places)
+        if place is None:
+            return None
+        country = place.country
+        reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({country})"
+        return Actor(
+            code=(country or "") + IMPLIED_AUTHORITY, country=country, agent=IMPLIED_AUTHORITY,
+            text="(authorities, not named)", start=trigger.i, end=trigger.i + 1, head=trigger.i, reason=reason,
+        )
 
     def _implied_attacker(self, token: Token, trigger: Token) -> Actor | None:
         """CAMEO's unidentified attacker: "a roadside bomb near Samarra killed two soldiers" has no
@@ -386,6 +404,12 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
     kept = events.get(key)
     if kept is None or _detail(event) > _detail(kept):
         events[key] = event
+
+
+def _agentless_passive(verb: Token) -> bool:
+    """ "were arrested" with no "by" phrase."""
+    deps = {child.dep_ for child in verb.children}
+    return "auxpass" in deps and "agent" not in deps
 
 
 def _pair_key(event: Event) -> frozenset[str]:

@@ -147,3 +147,9 @@ def test_an_ethnic_group_in_another_country_is_that_countrys_civilians(code) -> 
     assert ("BGRCVL", "BGRGOV", "141") in code("Ethnic Turks in Bulgaria protested against the government.")
     # A demonym alone is the people of its own country.
     assert ("NGA", "GHAGOV", "141") in code("Nigerians protested against the government of Ghana.")
+
+
+def test_an_arrest_with_no_doer_named_is_by_the_authorities_of_the_place(code) -> None:
+    assert ("IRNGOV", "GBRCVL", "173") in code("Three British tourists were detained in Iran.")
+    # No place: nobody is guessed (a foreigner expelled from where?).
+    assert code("A Canadian aid worker was expelled on Friday.") == set()
