@@ -42,6 +42,7 @@ PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
 PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i"})
 # Pronouns that can stand for a state or an organisation ("Hungary said *it* will support…").
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
+PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 # Kinds whose capitalised words must be capitalised in the text: "Turkey" the country, not "turkey".
 NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization", "alias", "not_actor"})
 
@@ -401,12 +402,14 @@ class DocActors:
     def _antecedent(self, pronoun: Token) -> list[Actor]:
         """What "it"/"they" stands for: the subject of the nearest governing clause that names an
         actor ("Hungary said it will…", "Turkey accused Greece of violating its airspace")."""
-        if pronoun.lower_ not in STATE_PRONOUNS:
+        person = pronoun.lower_ in PERSON_PRONOUNS
+        if not person and pronoun.lower_ not in STATE_PRONOUNS:
             return []
         for governor in governors(pronoun):
             subject = next((c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
             if subject is not None and subject.lower_ not in PRONOUNS:
-                actors = self.resolve(subject)
+                # "he"/"she" stands for a person: an actor with a role ("the president said he…").
+                actors = [a for a in self.resolve(subject) if not person or a.agent]
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return []
 

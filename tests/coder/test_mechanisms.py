@@ -153,3 +153,9 @@ def test_an_arrest_with_no_doer_named_is_by_the_authorities_of_the_place(code) -
     assert ("IRNGOV", "GBRCVL", "173") in code("Three British tourists were detained in Iran.")
     # No place: nobody is guessed (a foreigner expelled from where?).
     assert code("A Canadian aid worker was expelled on Friday.") == set()
+
+
+def test_he_and_she_refer_back_to_a_person_with_a_role(code) -> None:
+    assert ("EGYGOV", "SDNGOV", "036") in code("The Egyptian president said he would meet Sudanese leaders next week.")
+    # A country is not "he".
+    assert code("Kenya said he criticized Somalia.") == set()
