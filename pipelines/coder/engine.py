@@ -272,6 +272,8 @@ class EventCoder:
             return "object not in the rule's list"
         if rule.about is not None and not any(t.lemma_.lower() in rule.about for t in about_scope(trigger)):
             return "not about the rule's topic"
+        if rule.subject_words is not None and not _subject_in(trigger, rule.subject_words):
+            return "subject not in the rule's list"
         complements = children(trigger, "xcomp")
         if rule.xcomp is not None and not any(ANY_WORD in rule.xcomp or c.lemma_.lower() in rule.xcomp for c in complements):
             return "no complement verb from the rule's list"
@@ -404,6 +406,17 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
     kept = events.get(key)
     if kept is None or _detail(event) > _detail(kept):
         events[key] = event
+
+
+def _subject_in(verb: Token, words: frozenset[str]) -> bool:
+    """The clause's subject (or the passive's "by" agent), or a word modifying it, is in `words`:
+    "a roadside *bomb* killed…", "were killed by an explosive *device*"."""
+    heads = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    heads += [p for agent in children(verb, "agent") for p in children(agent, "pobj")]
+    return any(
+        t.lemma_.lower() in words for head in heads
+        for t in (head, *(c for c in head.children if c.dep_ in ("compound", "amod")))
+    )
 
 
 def _agentless_passive(verb: Token) -> bool:

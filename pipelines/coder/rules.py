@@ -28,7 +28,7 @@ PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_pr
 PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
-    "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp",
+    "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words",
     "source", "target", "intent", "negated", "symmetric", "fallback", "note",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
@@ -51,6 +51,7 @@ class Rule:
     object: frozenset[str] | None = None
     about: frozenset[str] | None = None
     xcomp: frozenset[str] | None = None
+    subject_words: frozenset[str] | None = None
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
@@ -65,7 +66,7 @@ class Rule:
     def specificity(self) -> int:
         """More conditions first: "reject + offer to meet" is tried before plain "reject";
         fallback rules after all others."""
-        conditions = (self.particle, self.prep, self.object, self.about, self.xcomp)
+        conditions = (self.particle, self.prep, self.object, self.about, self.xcomp, self.subject_words)
         return sum(condition is not None for condition in conditions) - (10 if self.fallback else 0)
 
 
@@ -167,6 +168,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         object=words("object"),
         about=words("about"),
         xcomp=words("xcomp"),
+        subject_words=words("subject_words"),
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
         symmetric=bool(entry.get("symmetric", False)),

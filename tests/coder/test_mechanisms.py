@@ -90,8 +90,10 @@ def test_every_event_explains_itself(coder) -> None:
 
 
 def test_an_unnamed_attacker_is_coded_as_unidentified_armed_forces_where_it_happened(code) -> None:
-    assert ("IRQUAF", "IRQCOP", "190") in code("A roadside bomb near Mosul killed four Iraqi policemen on Tuesday.")
-    assert ("AFGUAF", "AFGMIL", "190") in code("Two Afghan soldiers were killed by an explosive device in Kandahar.")
+    # A bomb that kills is a bombing (183), once, whether the noun or the verb carries it.
+    assert code("A roadside bomb near Mosul killed four Iraqi policemen on Tuesday.") == {("IRQUAF", "IRQCOP", "183")}
+    assert ("AFGUAF", "AFGMIL", "183") in code("Two Afghan soldiers were killed by an explosive device in Kandahar.")
+    assert ("PAKUAF", "PAKCVL", "190") in code("Unidentified gunmen in Lahore killed three Pakistani civilians.")
     # Only material conflict has unnamed attackers: a blast criticizes no one.
     assert code("A loud blast in Kabul criticized the government of Pakistan.") == set()
 
