@@ -283,7 +283,9 @@ class EventCoder:
         return None
 
     def _conflict_verb(self, token: Token) -> bool:
-        return any(rule.code[:2] >= "10" for rule in self.rules.candidates("verb", token.lemma_.lower()))
+        """A verb only conflict rules (roots 10-20) trigger on: "crush", "attack", not "hand"."""
+        roots = {rule.code[:2] for rule in self.rules.candidates("verb", token.lemma_.lower())}
+        return bool(roots) and min(roots) >= "10"
 
     def _fill(self, rule: Rule, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors) -> tuple[Actor, ...]:
         """Actors of the first slot that yields any."""

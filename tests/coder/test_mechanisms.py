@@ -161,3 +161,7 @@ def test_he_and_she_refer_back_to_a_person_with_a_role(code) -> None:
     assert ("EGYGOV", "SDNGOV", "036") in code("The Egyptian president said he would meet Sudanese leaders next week.")
     # A country is not "he".
     assert code("Kenya said he criticized Somalia.") == set()
+
+
+def test_an_offer_to_hand_over_is_an_intent_to_cooperate(code) -> None:
+    assert {c[:2] for s, t, c in code("Libya offered to hand over the two suspects to Britain.") if (s, t) == ("LBY", "GBR")} == {"03"}
