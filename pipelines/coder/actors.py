@@ -496,6 +496,13 @@ class DocActors:
 
     def _collect(self, token: Token, found: _Found) -> bool:
         """Record what a modifier token contributes; True when it named an actor (stop there)."""
+        if token.dep_ == "poss" and token.lower_ in STATE_PRONOUNS:
+            # "Pakistan urged *its* citizens": the owner is what the pronoun refers to.
+            countries = [a.country for a in self._antecedent(token) if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)]
+            found.countries += [c for c in countries if c not in found.countries]
+            if countries:
+                found.reasons.append(f"'{token.text}' = {', '.join(countries)}")
+            return bool(countries)
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind == "agent":
             found.agent = self._stronger(found.agent, mention.agent)

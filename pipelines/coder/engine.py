@@ -492,7 +492,7 @@ def _distinct(source: Actor, target: Actor) -> bool:
     """
     if source.code == target.code:
         return False
-    if source.country == target.country and target.agent is None:
+    if source.country is not None and source.country == target.country and target.agent is None:
         return False
     return True
 

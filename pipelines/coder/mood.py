@@ -47,7 +47,7 @@ def mood_of(trigger: Token, rules: RuleSet, is_noun: bool, is_modal_rule: bool =
     clause = _clause_of(trigger, is_noun)
     if clause is None:
         return _noun_without_verb(trigger)
-    for check in (_conditional, _negated, _noun_modifiers, _control, _auxiliaries):
+    for check in (_conditional, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
         verdict = check(trigger, clause, rules, is_modal_rule)
         if verdict is not None:
             return verdict
@@ -118,6 +118,8 @@ def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) 
 
 def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
     """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
+    if clause.dep_ in ("acl", "ccomp") and clause.head.pos_ == "NOUN" and clause.head.lemma_.lower() in rules.word_class("irrealis_verbs"):
+        return Mood("blocked", f"demanded or asked for, not done ('{clause.head.text} that')")
     current = clause
     while current.dep_ in ("xcomp", "ccomp", "conj") and current.head != current:
         governor = current.head
@@ -130,10 +132,29 @@ def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood
         if current.dep_ == "xcomp" and lemma in rules.word_class("irrealis_verbs"):
             return Mood("blocked", f"wished or requested, not done ('{governor.text}')")
         if current.dep_ == "xcomp" and lemma in rules.word_class("intent_verbs"):
+            # "the US must be ready to mediate" is a demand, not an intention
+            holder = governor.head if governor.dep_ == "acomp" else governor
+            hypothetical = aux_words(holder) & (HYPOTHETICAL_AUX - {"would"})
+            if hypothetical:
+                return Mood("blocked", f"modal '{sorted(hypothetical)[0]}' on '{governor.text}'")
+            if negated(holder):
+                return Mood("negated", f"negated ('not' on '{governor.text}')")
             return Mood(INTENT, f"intended ('{governor.text}')")
+        if current.dep_ == "ccomp" and lemma in rules.word_class("irrealis_verbs"):
+            return Mood("blocked", f"demanded or asked for, not done ('{governor.text} that')")
         if current.dep_ == "ccomp":
             break
         current = governor
+    return None
+
+
+def _subjunctive(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+    """ "reiterated its demand that Israel *ease* restrictions": a that-clause whose verb is the
+    bare base form after a subject (a mandative subjunctive) is asked for, not done."""
+    if clause.dep_ == "ccomp" and clause.tag_ == "VB" and not aux_words(clause) and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
+    ):
+        return Mood("blocked", f"subjunctive '{clause.text}': asked for, not done")
     return None
 
 

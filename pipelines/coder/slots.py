@@ -42,7 +42,9 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
         obj = direct_object(clause)
         return _present(possessor(obj)) if obj is not None else []
     if kind == "ccomp_subject":
-        return [s for c in children(clause, "ccomp") for s in _present(own_subject(c))]
+        # "demanded *that Israel* withdraw"; for a noun, "its demand *that Israel* withdraw" (acl)
+        clauses = children(clause, "ccomp") + (children(trigger, "acl", "ccomp") if is_noun else [])
+        return [s for c in clauses for s in _present(own_subject(c))]
     if kind == "between":
         return prep_objects(trigger, "between")
     if kind == "prep":

@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 # Relations through which an embedded verb shares its governor's subject:
 # "agreed to meet" (xcomp), "met and signed" (conj), "Denouncing X, the official said" (advcl).
-SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp"})
+SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})  # acomp: "X is *ready* to…"
 # Relations that attach a clause (its head is a verb, or a verb the tagger mistook for a name).
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "parataxis"})
 

@@ -165,3 +165,23 @@ def test_he_and_she_refer_back_to_a_person_with_a_role(code) -> None:
 
 def test_an_offer_to_hand_over_is_an_intent_to_cooperate(code) -> None:
     assert {c[:2] for s, t, c in code("Libya offered to hand over the two suspects to Britain.") if (s, t) == ("LBY", "GBR")} == {"03"}
+
+
+def test_what_is_demanded_in_a_that_clause_is_not_done(code) -> None:
+    events = code("The United Nations insisted that Israel lift the blockade on Gaza.")
+    assert ("IGOUNO", "ISR", "100") in events and not any(s == "ISR" for s, _, _ in events)
+    events = code("The ILO repeated its demand that Israel ease restrictions on Palestinian workers.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("IGOUNOILO", "ISR", "10")}
+
+
+def test_ready_to_is_an_intention_unless_it_is_demanded(code) -> None:
+    assert ("EGY", "SDNMIL", "0334") in code("Egypt is ready to contribute troops to the peacekeeping force in Sudan.")
+    assert not any(c.startswith("03") for _, _, c in code("Egypt said Sudan must be ready to mediate between Chad and Libya."))
+
+
+def test_two_organisations_are_two_actors(code) -> None:
+    assert ("IGOAFRAFU", "IGOUNO", "0234") in code("The African Union called on the United Nations to deploy peacekeepers.")
+
+
+def test_its_and_their_name_the_owner_of_an_agent(code) -> None:
+    assert ("PAK", "PAKCVL", "020") in code("Pakistan urged its citizens to leave Iraq.")
