@@ -83,10 +83,14 @@ def complement_targets(verb: Token) -> list[Token]:
     return found
 
 
+# "according *to* state media", "due *to* the war", "thanks *to* Egypt": not a target's preposition.
+COMPLEX_PREP_HEADS = frozenset({"according", "due", "thanks", "owing", "prior", "next", "close", "contrary", "compared"})
+
+
 def _nearest_prep_objects(trigger: Token, word: str) -> list[Token]:
     """Objects of the preposition `word` closest to the trigger in its phrase ("break off relations
     *with* X over their ties with Y" → X only)."""
-    preps = [t for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word]
+    preps = [t for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word and t.head.lower_ not in COMPLEX_PREP_HEADS]
     if not preps:
         return []
     nearest = min(preps, key=lambda t: (_depth_below(t, trigger), t.i))

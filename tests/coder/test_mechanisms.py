@@ -185,3 +185,7 @@ def test_two_organisations_are_two_actors(code) -> None:
 
 def test_its_and_their_name_the_owner_of_an_agent(code) -> None:
     assert ("PAK", "PAKCVL", "020") in code("Pakistan urged its citizens to leave Iraq.")
+
+
+def test_according_to_names_a_source_of_news_not_a_target(code) -> None:
+    assert code("Japan sent humanitarian aid, according to Chinese state media.") == set()
