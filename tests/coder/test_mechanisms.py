@@ -189,3 +189,8 @@ def test_its_and_their_name_the_owner_of_an_agent(code) -> None:
 
 def test_according_to_names_a_source_of_news_not_a_target(code) -> None:
     assert code("Japan sent humanitarian aid, according to Chinese state media.") == set()
+
+
+def test_domestic_measures_with_no_one_named_fall_on_the_countrys_own_people(code) -> None:
+    assert code("The government of Sudan imposed a curfew in Khartoum.") == {("SDNGOV", "SDNCVL", "1723")}
+    assert ("CIVGOV", "CIVCVL", "1323") in code("The Ivorian president said he will extend the curfew in Abidjan.")
