@@ -389,8 +389,9 @@ def append(path: Path, text: str) -> int:
         ('  - id: broken.slot\n    code: "125"\n    verb: [spurn]\n    source: [subjekt]\n', "'source' has unknown slot 'subjekt'"),
         ('  - id: broken.code\n    code: "999"\n    verb: [spurn]\n', "999 is not a CAMEO event code"),
         ('  - id: broken.both\n    code: "125"\n    verb: [spurn]\n    noun: [snub]\n', "needs exactly one of 'verb' or 'noun'"),
+        ('  - id: broken.prep\n    code: "125"\n    verb: [frown]\n    prep: on\n', "'prep' must be a quoted word, got True"),
     ],
-    ids=["unquoted-code", "unknown-slot", "unknown-code", "verb-and-noun"],
+    ids=["unquoted-code", "unknown-slot", "unknown-code", "verb-and-noun", "unquoted-on"],
 )
 def test_a_malformed_rule_fails_at_load_naming_file_and_line(tmp_path: Path, rule: str, message: str) -> None:
     rules = copy_rules(tmp_path)

@@ -152,6 +152,10 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
     if ("verb" in entry) == ("noun" in entry):
         raise DictionaryError(path, line, f"rule '{entry['id']}' needs exactly one of 'verb' or 'noun'")
     pos = "verb" if "verb" in entry else "noun"
+    for key in ("particle", "prep"):
+        if key in entry and not (isinstance(entry[key], str) and entry[key].isalpha()):
+            # YAML reads a bare `on` or `off` as true/false: quote it ("on").
+            raise DictionaryError(path, line, f"rule '{entry['id']}': '{key}' must be a quoted word, got {entry[key]!r}")
 
     def words(key: str) -> frozenset[str] | None:
         return _expand_words(path, line, entry.get(key), classes, key) if key in entry else None
