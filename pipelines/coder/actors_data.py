@@ -27,9 +27,11 @@ COUNTRIES_FILE = "countries.yaml"
 ORGANIZATIONS_FILE = "organizations.yaml"
 CONTEXT_FILE = "context.yaml"
 NAMED_FILE = "named.yaml"
+PEOPLE_FILE = "people.yaml"
 REQUIRED_FILES = (AGENTS_FILE, CONTEXT_FILE, COUNTRIES_FILE, ORGANIZATIONS_FILE)
-# named.yaml is optional so that a researcher's own dictionary folder needs only the four files.
-OPTIONAL_FILES = (NAMED_FILE,)
+# named.yaml and people.yaml are optional so that a researcher's own dictionary folder needs only
+# the four files.
+OPTIONAL_FILES = (NAMED_FILE, PEOPLE_FILE)
 FILE_NAMES = tuple(sorted(REQUIRED_FILES + OPTIONAL_FILES))
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")
@@ -569,16 +571,21 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _load_named(
-    path: Path, root: _Node, country_codes: set[str], agent_codes: set[str], phrases: _Seen
+    path: Path, root: _Node, country_codes: set[str], agent_codes: set[str], phrases: _Seen, key: str = "named",
+    organization_codes: Collection[str] = (),
 ) -> tuple[NamedActor, ...]:
-    """The named actors of named.yaml; each name is recorded in `phrases` (shared with the
-    countries and organisations), so one phrase never means two actors."""
-    top = _mapping(path, root, "the file", {"named"}, {"named"})
-    nodes = _sequence(path, top["named"], "named")
-    return tuple(_named(path, node, country_codes, agent_codes, phrases) for node in nodes)
+    """The named actors of named.yaml (top key `named`) or people.yaml (`people`); each name is
+    recorded in `phrases` (shared with the countries and organisations), so one phrase never means
+    two actors."""
+    top = _mapping(path, root, "the file", {key}, {key})
+    nodes = _sequence(path, top[key], key)
+    return tuple(_named(path, node, country_codes, agent_codes, phrases, organization_codes) for node in nodes)
 
 
-def _named(path: Path, node: _Node, country_codes: set[str], agent_codes: set[str], phrases: _Seen) -> NamedActor:
+def _named(
+    path: Path, node: _Node, country_codes: set[str], agent_codes: set[str], phrases: _Seen,
+    organization_codes: Collection[str] = (),
+) -> NamedActor:
     fields = _mapping(path, node, "a named actor", {"names", "code", "codes", "note"}, {"names"})
     if ("code" in fields) == ("codes" in fields):
         raise DictionaryError(path, node.line, "a named actor needs exactly one of 'code' and 'codes'")
@@ -586,9 +593,10 @@ def _named(path: Path, node: _Node, country_codes: set[str], agent_codes: set[st
     if not names:
         raise DictionaryError(path, fields["names"].line, "a named actor has no names")
     if "code" in fields:
-        codes: tuple[DatedCode, ...] = (DatedCode(_named_code(path, fields["code"], country_codes, agent_codes)),)
+        code = _named_code(path, fields["code"], country_codes, agent_codes, organization_codes)
+        codes: tuple[DatedCode, ...] = (DatedCode(code),)
     else:
-        codes = _dated_codes(path, fields["codes"], country_codes, agent_codes)
+        codes = _dated_codes(path, fields["codes"], country_codes, agent_codes, organization_codes)
     owner = f"{names[0][0]} ({codes[-1].code})"
     for name, line in names:
         phrases.add(phrase_key(name), owner, path, line, name)
@@ -597,15 +605,21 @@ def _named(path: Path, node: _Node, country_codes: set[str], agent_codes: set[st
     return NamedActor(tuple(name for name, _ in names), codes, text_case=True)
 
 
-def _named_code(path: Path, node: _Node, country_codes: set[str], agent_codes: set[str]) -> str:
-    """A country plus at most one agent ("PSEREB"), or a transnational code ("IMGMUSALQ")."""
+def _named_code(
+    path: Path, node: _Node, country_codes: set[str], agent_codes: set[str], organization_codes: Collection[str] = ()
+) -> str:
+    """A country plus at most one agent ("PSEREB"), a transnational code ("IMGMUSALQ"), or an
+    organisation's code of organizations.yaml ("IGOUNO": a UN Secretary-General in office)."""
     code = _code(path, node, NAMED_CODE, "actor code")
     prefix, agent = code[:3], code[3:]
-    if prefix in TRANSNATIONAL_PREFIXES:
+    if prefix in TRANSNATIONAL_PREFIXES or code in organization_codes:
         return code
     if prefix not in country_codes:
         allowed = ", ".join(sorted(TRANSNATIONAL_PREFIXES))
-        message = f"actor code '{code}' starts with {prefix}, which is neither a country of {COUNTRIES_FILE} nor {allowed}"
+        message = (
+            f"actor code '{code}' starts with {prefix}, which is neither a country of {COUNTRIES_FILE} nor {allowed}"
+            f" (nor is it an organisation code of {ORGANIZATIONS_FILE})"
+        )
         raise DictionaryError(path, node.line, message)
     # The coder splits a code into country + one agent; a longer code would lose its tail's meaning.
     if agent and agent not in agent_codes:
@@ -614,7 +628,9 @@ def _named_code(path: Path, node: _Node, country_codes: set[str], agent_codes: s
     return code
 
 
-def _dated_codes(path: Path, node: _Node, country_codes: set[str], agent_codes: set[str]) -> tuple[DatedCode, ...]:
+def _dated_codes(
+    path: Path, node: _Node, country_codes: set[str], agent_codes: set[str], organization_codes: Collection[str] = ()
+) -> tuple[DatedCode, ...]:
     """The `codes` list: each a code with an optional start (inclusive) and end (exclusive)."""
     items = _sequence(path, node, "codes")
     if not items:
@@ -622,7 +638,7 @@ def _dated_codes(path: Path, node: _Node, country_codes: set[str], agent_codes: 
     dated = []
     for item in items:
         fields = _mapping(path, item, "a dated code", {"code", "start", "end"}, {"code"})
-        code = _named_code(path, fields["code"], country_codes, agent_codes)
+        code = _named_code(path, fields["code"], country_codes, agent_codes, organization_codes)
         start = _date(path, fields["start"], "start") if "start" in fields else None
         end = _date(path, fields["end"], "end") if "end" in fields else None
         if start is not None and end is not None and start >= end:
@@ -695,9 +711,11 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
     _check_code_clash(parsed[AGENTS_FILE][0], agent_lines, country_codes)
     organizations = _load_organizations(*parsed[ORGANIZATIONS_FILE], phrases)
     aliases, groups = _load_context(*parsed[CONTEXT_FILE], country_codes)
+    organization_codes = {organization.code for organization in organizations}
     people: tuple[NamedActor, ...] = ()
-    if NAMED_FILE in parsed:
-        people = _load_named(*parsed[NAMED_FILE], country_codes, set(agent_lines), phrases)
+    for name, key in ((NAMED_FILE, "named"), (PEOPLE_FILE, "people")):  # named actors, then people
+        if name in parsed:
+            people += _load_named(*parsed[name], country_codes, set(agent_lines), phrases, key, organization_codes)
     return ActorDictionary(
         countries=countries,
         agents=agents,

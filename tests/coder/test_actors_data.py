@@ -64,7 +64,9 @@ def country_phrases(dictionary: ActorDictionary) -> dict[str, tuple[str, str]]:
 
 def test_shipped_dictionaries_load_with_a_version(shipped: ActorDictionary) -> None:
     assert len(shipped.version) == 12 and int(shipped.version, 16) >= 0
-    assert shipped.files == ("agents.yaml", "context.yaml", "countries.yaml", "named.yaml", "organizations.yaml")
+    assert shipped.files == (
+        "agents.yaml", "context.yaml", "countries.yaml", "named.yaml", "organizations.yaml", "people.yaml"
+    )
     assert load_actor_dictionary().version == shipped.version
 
 

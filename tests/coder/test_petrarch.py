@@ -406,9 +406,16 @@ def test_phoenix_verbs_give_rules_with_the_dictionary_codes(phoenix) -> None:
 
 
 def test_phoenix_named_actor_is_coded_by_story_date(phoenix_coder: EventCoder) -> None:
-    # Phoenix gives Barack Obama USAELI until 2000 and USAGOV from 2009-01-20; a 2008 story falls
-    # between them and keeps his last known role.
-    assert coded(phoenix_coder, "Barack Obama criticized Iran.", dt.date(2008, 5, 1)) == {("USAELI", "IRN", "111")}
+    # Phoenix gives Janet Napolitano USAELI until 2000 and USAGOV from 2009-01-21; a 2005 story falls
+    # between them and keeps her last known role. (She is not in the built-in people.yaml.)
+    assert coded(phoenix_coder, "Janet Napolitano criticized Iran.", dt.date(2005, 5, 1)) == {("USAELI", "IRN", "111")}
+    assert coded(phoenix_coder, "Janet Napolitano criticized Iran.", dt.date(2010, 5, 1)) == {("USAGOV", "IRN", "111")}
+
+
+def test_the_built_in_person_beats_the_phoenix_one(phoenix_coder: EventCoder) -> None:
+    # Phoenix gives Barack Obama USAELI in 2008; the built-in people.yaml has him as a senator
+    # then (USALEG), and a built-in name wins over an imported one of the same length.
+    assert coded(phoenix_coder, "Barack Obama criticized Iran.", dt.date(2008, 5, 1)) == {("USALEG", "IRN", "111")}
     assert coded(phoenix_coder, "Barack Obama criticized Iran.", dt.date(2010, 5, 1)) == {("USAGOV", "IRN", "111")}
 
 
