@@ -104,11 +104,21 @@ def governors(token: Token) -> Iterator[Token]:
 
 
 def governing_verb(noun: Token) -> Token | None:
-    """The verb whose object a noun is: "held their first meeting" → held."""
+    """The verb whose object a noun is: "held their first meeting" → held; also through a
+    measure noun: "launched 10 days *of* war games", "staged a wave *of* protests"."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in MEASURE_NOUNS:
+        noun = noun.head.head
     head = noun.head
     if noun.dep_ in ("dobj", "obj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
         return head
     return None
+
+
+# Nouns that count or measure a nominal event: "two rounds of talks", "a series of attacks".
+MEASURE_NOUNS = frozenset({
+    "day", "week", "month", "hour", "year", "round", "series", "wave", "spate", "string", "number",
+    "couple", "flurry", "campaign", "cycle", "set", "day-long",
+})
 
 
 def negated(token: Token) -> bool:

@@ -194,3 +194,8 @@ def test_according_to_names_a_source_of_news_not_a_target(code) -> None:
 def test_domestic_measures_with_no_one_named_fall_on_the_countrys_own_people(code) -> None:
     assert code("The government of Sudan imposed a curfew in Khartoum.") == {("SDNGOV", "SDNCVL", "1723")}
     assert ("CIVGOV", "CIVCVL", "1323") in code("The Ivorian president said he will extend the curfew in Abidjan.")
+
+
+def test_a_nominal_event_counted_by_a_measure_noun_keeps_its_light_verb(code) -> None:
+    assert ("FRAMIL", "EGYMIL", "062") in code("French and Egyptian warships launched ten days of war games off Crete.")
+    assert {frozenset((s, t)) for s, t, c in code("Sudan and Chad held two rounds of talks in Cairo.") if c.startswith("04")} == {frozenset(("SDN", "TCD"))}
