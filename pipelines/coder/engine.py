@@ -137,6 +137,11 @@ class EventCoder:
             for group in _batched(documents, zone_size):
                 yield from self._code_in_zone(self.parse(group, batch_size=batch_size), len(group))
             return
+        from pipelines.coder.parallel import can_fork, code_in_workers
+
+        if can_fork():  # workers parse and code; only plain results come back (parallel.py)
+            yield from code_in_workers(self, documents, batch_size, n_process)
+            return
         # Workers parse; this process builds each Doc from their bytes only when it is read, so a
         # zone around every `zone_size` Docs read holds exactly those Docs.
         parses = self.parse(documents, batch_size=batch_size, n_process=n_process)
@@ -241,6 +246,8 @@ class EventCoder:
             _localize_all(doc_actors, sources, targets, end, place_country),
             _localize_all(doc_actors, targets, sources, end, place_country, clause_place),
         )
+        if rule.source_agents is not None:
+            sources = tuple(s for s in sources if s.agent in rule.source_agents)
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country)
         pairs = _pairs(rule, sources, targets, between)
         if not pairs and (own := _own_side(rule.target, sources)):
@@ -267,8 +274,8 @@ class EventCoder:
             return f"needs particle '{rule.particle}'"
         if rule.prep and not any(c.lower_ == rule.prep for c in children(trigger, "prep", "agent", "dative")):
             return f"needs preposition '{rule.prep}'"
-        obj = direct_object(trigger) if rule.pos == "verb" else None
-        if rule.object is not None and (obj is None or obj.lemma_.lower() not in rule.object):
+        # The object only when the rule names objects: most rules do not, and finding it is not free.
+        if rule.object is not None and ((obj := direct_object(trigger) if rule.pos == "verb" else None) is None or obj.lemma_.lower() not in rule.object):
             return "object not in the rule's list"
         if rule.about is not None and not any(t.lemma_.lower() in rule.about for t in about_scope(trigger)):
             return "not about the rule's topic"

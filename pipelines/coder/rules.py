@@ -28,7 +28,7 @@ PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_pr
 PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
-    "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words",
+    "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "source", "target", "intent", "negated", "symmetric", "fallback", "note",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
@@ -52,6 +52,7 @@ class Rule:
     about: frozenset[str] | None = None
     xcomp: frozenset[str] | None = None
     subject_words: frozenset[str] | None = None
+    source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must have
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
@@ -66,7 +67,7 @@ class Rule:
     def specificity(self) -> int:
         """More conditions first: "reject + offer to meet" is tried before plain "reject";
         fallback rules after all others."""
-        conditions = (self.particle, self.prep, self.object, self.about, self.xcomp, self.subject_words)
+        conditions = (self.particle, self.prep, self.object, self.about, self.xcomp, self.subject_words, self.source_agents)
         return sum(condition is not None for condition in conditions) - (10 if self.fallback else 0)
 
 
@@ -173,6 +174,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         about=words("about"),
         xcomp=words("xcomp"),
         subject_words=words("subject_words"),
+        source_agents=frozenset(a.upper() for a in words("source_agents")) if "source_agents" in entry else None,
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
         symmetric=bool(entry.get("symmetric", False)),
