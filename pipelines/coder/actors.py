@@ -448,6 +448,9 @@ class DocActors:
                         return [self._actor(other.country, None, "CVL", text, span, token.i, reason)]
         if any(child.lower_ == "ethnic" for child in token.children):
             return [self._actor(None, None, "CVL", text, span, token.i, f"ethnic '{text}', country not named")]
+        if _a_crowd(token, self.by_token):
+            # "thousands of Nigerians", "young Algerians": people in the street, not the state.
+            return [self._actor(mention.country, None, "CVL", text, span, token.i, f"people of '{text}', a crowd")]
         return [self._actor(mention.country, None, None, text, span, token.i, f"people of '{text}'")]
 
     def _context_countries(self, mention: Mention) -> list[str]:
@@ -562,6 +565,17 @@ class _Found:
     @property
     def reason(self) -> str:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
+
+
+CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
+                         "crowd", "group", "groups", "scores"})
+
+
+def _a_crowd(token: Token, mentions: dict[int, Mention]) -> bool:
+    """Counted or described people: "1,000 Nigerians", "thousands of Nigerians", "young Algerians"."""
+    if any(c.dep_ in ("nummod", "quantmod") or (c.dep_ in ("amod", "compound") and c.is_alpha and c.i not in mentions) for c in token.children):
+        return True
+    return token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in CROWD_WORDS
 
 
 def _running_forms(nlp: Language, name: str) -> list[Doc]:

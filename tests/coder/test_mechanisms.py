@@ -199,3 +199,10 @@ def test_domestic_measures_with_no_one_named_fall_on_the_countrys_own_people(cod
 def test_a_nominal_event_counted_by_a_measure_noun_keeps_its_light_verb(code) -> None:
     assert ("FRAMIL", "EGYMIL", "062") in code("French and Egyptian warships launched ten days of war games off Crete.")
     assert {frozenset((s, t)) for s, t, c in code("Sudan and Chad held two rounds of talks in Cairo.") if c.startswith("04")} == {frozenset(("SDN", "TCD"))}
+
+
+def test_a_crowd_of_a_nation_is_its_civilians(code) -> None:
+    assert ("NGACVL", "NGAGOV", "141") in code("Thousands of Nigerians protested against the government.")
+    assert ("DZACVL", "DZAGOV", "144") in code("Young Algerians blocked roads leading to the city centre on Sunday.")
+    # A people as such speaks for its country.
+    assert ("PSE", "ISR", "112") in code("Palestinians blamed Israel for the bombing.")
