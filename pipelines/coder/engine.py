@@ -275,7 +275,7 @@ class EventCoder:
         if rule.prep and not any(c.lower_ == rule.prep for c in children(trigger, "prep", "agent", "dative")):
             return f"needs preposition '{rule.prep}'"
         # The object only when the rule names objects: most rules do not, and finding it is not free.
-        if rule.object is not None and ((obj := direct_object(trigger) if rule.pos == "verb" else None) is None or obj.lemma_.lower() not in rule.object):
+        if rule.object is not None and ((obj := direct_object(trigger) if rule.pos == "verb" else None) is None or not _object_in(obj, rule.object)):
             return "object not in the rule's list"
         if rule.about is not None and not any(t.lemma_.lower() in rule.about for t in about_scope(trigger)):
             return "not about the rule's topic"
@@ -415,6 +415,13 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
     kept = events.get(key)
     if kept is None or _detail(event) > _detail(kept):
         events[key] = event
+
+
+def _object_in(obj: Token, words: frozenset[str]) -> bool:
+    """The object's word, or a title before a name: "arrested opposition *leader* Ilya Petrov"."""
+    if obj.lemma_.lower() in words:
+        return True
+    return obj.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lemma_.lower() in words for c in obj.children)
 
 
 def _subject_in(verb: Token, words: frozenset[str]) -> bool:

@@ -206,3 +206,8 @@ def test_a_crowd_of_a_nation_is_its_civilians(code) -> None:
     assert ("DZACVL", "DZAGOV", "144") in code("Young Algerians blocked roads leading to the city centre on Sunday.")
     # A people as such speaks for its country.
     assert ("PSE", "ISR", "112") in code("Palestinians blamed Israel for the bombing.")
+
+
+def test_a_title_before_a_name_counts_as_the_object_word(code) -> None:
+    assert ("RUSCOP", "RUSOPP", "173") in code("Russian police arrested opposition leader Ilya Petrov in Moscow.")
+    assert ("FJIREB", "FJIGOV", "0353") in code("The Fijian rebels said they will release Prime Minister Mahendra Chaudhry.")
