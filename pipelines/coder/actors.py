@@ -279,6 +279,7 @@ class DocActors:
         self.finder = finder
         self.by_token = by_token
         self.discards = discards  # (start, end, discard phrase) found in the text
+        self._resolving: set[int] = set()  # subjects being resolved for a pronoun (no cycles)
         self._named = self._named_countries()
 
     def story_discard(self) -> Discard | None:
@@ -407,9 +408,15 @@ class DocActors:
             return []
         for governor in governors(pronoun):
             subject = next((c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
-            if subject is not None and subject.lower_ not in PRONOUNS:
+            if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
+                if pronoun in subject.subtree:
+                    continue  # "its forces said…": the pronoun is inside that subject
                 # "he"/"she" stands for a person: an actor with a role ("the president said he…").
-                actors = [a for a in self.resolve(subject) if not person or a.agent]
+                self._resolving.add(subject.i)
+                try:
+                    actors = [a for a in self.resolve(subject) if not person or a.agent]
+                finally:
+                    self._resolving.discard(subject.i)
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return []
 

@@ -211,3 +211,8 @@ def test_a_crowd_of_a_nation_is_its_civilians(code) -> None:
 def test_a_title_before_a_name_counts_as_the_object_word(code) -> None:
     assert ("RUSCOP", "RUSOPP", "173") in code("Russian police arrested opposition leader Ilya Petrov in Moscow.")
     assert ("FJIREB", "FJIGOV", "0353") in code("The Fijian rebels said they will release Prime Minister Mahendra Chaudhry.")
+
+
+def test_a_pronoun_inside_its_own_antecedent_does_not_loop(code) -> None:
+    # "its" in the subject that "its" would refer back to: resolved to nothing, not forever.
+    assert code("The army of its allies attacked Chad.") == set()
