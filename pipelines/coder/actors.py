@@ -327,10 +327,17 @@ class DocActors:
         """The actors a noun phrase denotes, one per coordinated member: "Brazil and Argentina"."""
         if token is None:
             return []
+        found = [actor for member in (token, *token.conjuncts) for actor in self._resolve_one(member)]
+        countries = {a.country for a in found if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)}
+        if len(countries) == 1 and len(found) > 1:
+            # "the Sudanese government and the rebels": a country-less member shares its partner's.
+            (country,) = countries
+            found = [a if a.country or not a.agent or a.code.startswith(ORGANIZATION_PREFIXES) else replace(
+                a, code=country + a.agent, country=country, reason=f"{a.reason}; country {country} from the conjoined actor",
+            ) for a in found]
         actors: dict[str, Actor] = {}
-        for member in (token, *token.conjuncts):
-            for actor in self._resolve_one(member):
-                actors.setdefault(actor.code, actor)
+        for actor in found:
+            actors.setdefault(actor.code, actor)
         return list(actors.values())
 
     def _resolve_one(self, token: Token) -> list[Actor]:

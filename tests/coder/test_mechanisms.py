@@ -216,3 +216,8 @@ def test_a_title_before_a_name_counts_as_the_object_word(code) -> None:
 def test_a_pronoun_inside_its_own_antecedent_does_not_loop(code) -> None:
     # "its" in the subject that "its" would refer back to: resolved to nothing, not forever.
     assert code("The army of its allies attacked Chad.") == set()
+
+
+def test_a_country_less_member_of_a_conjunction_shares_its_partners_country(code) -> None:
+    assert code("The Kenyan government and the rebels held talks in Nairobi.") == {("KENGOV", "KENREB", "040")}
+    assert code("Norway said the Sudanese government and the rebels must stop fighting.") == {("NOR", "SDNGOV", "100")}
