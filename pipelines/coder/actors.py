@@ -280,6 +280,7 @@ class DocActors:
         self.by_token = by_token
         self.discards = discards  # (start, end, discard phrase) found in the text
         self._resolving: set[int] = set()  # subjects being resolved for a pronoun (no cycles)
+        self.memo: dict[tuple, object] = {}  # the engine's per-document lookups (places)
         self._named = self._named_countries()
 
     def story_discard(self) -> Discard | None:

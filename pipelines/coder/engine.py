@@ -23,7 +23,7 @@ from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
 from pipelines.coder.dates import resolve_event_date, time_matcher
-from pipelines.coder.places import PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
+from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object
@@ -235,11 +235,11 @@ class EventCoder:
         end = trigger.sent.end  # the story's country so far, this sentence included
 
         def place_country() -> str | None:
-            place = resolve_place(trigger, self.places) or sentence_place(trigger.sent, self.places)
+            place = self._trigger_place(trigger, doc_actors) or self._sentence_place(trigger.sent, doc_actors)
             return place.country if place else None
 
         def clause_place() -> str | None:
-            place = resolve_place(trigger, self.places)
+            place = self._trigger_place(trigger, doc_actors)
             return place.country if place else None
 
         sources, targets = (
@@ -307,6 +307,19 @@ class EventCoder:
             if actors:
                 return tuple(actors)
         return ()
+
+    def _trigger_place(self, trigger: Token, doc_actors: DocActors) -> Place | None:
+        """Where the trigger's event happened; looked up once per trigger (several rules ask)."""
+        key = ("trigger", trigger.i)
+        if key not in doc_actors.memo:
+            doc_actors.memo[key] = resolve_place(trigger, self.places)
+        return doc_actors.memo[key]
+
+    def _sentence_place(self, sentence: Span, doc_actors: DocActors) -> Place | None:
+        key = ("sentence", sentence.start)
+        if key not in doc_actors.memo:
+            doc_actors.memo[key] = sentence_place(sentence, self.places)
+        return doc_actors.memo[key]
 
     def _implied_authorities(self, trigger: Token) -> Actor | None:
         """ "Two journalists were arrested in Cairo": arrests, jailings and expulsions are done by
