@@ -532,8 +532,9 @@ class DocActors:
             actors = self._mention_actors(token, mention) or (
                 [self._actor(mention.country, None, mention.agent, "", [], token.i, "")] if mention.country else []
             )
-            if token.dep_ in ("amod", "compound"):
-                # "French and Egyptian warships": every coordinated modifier names an actor.
+            if token.dep_ in ("amod", "compound", "pobj"):
+                # "French and Egyptian warships", "officials from Armenia and Azerbaijan": every
+                # coordinated modifier names an actor.
                 actors += [self._actor(m.country, None, None, "", [], c.i, "") for c in token.conjuncts
                            if (m := self.by_token.get(c.i)) is not None and m.kind in ("adjective", "country") and m.country]
             for actor in actors:

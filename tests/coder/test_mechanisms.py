@@ -221,3 +221,8 @@ def test_a_pronoun_inside_its_own_antecedent_does_not_loop(code) -> None:
 def test_a_country_less_member_of_a_conjunction_shares_its_partners_country(code) -> None:
     assert code("The Kenyan government and the rebels held talks in Nairobi.") == {("KENGOV", "KENREB", "040")}
     assert code("Norway said the Sudanese government and the rebels must stop fighting.") == {("NOR", "SDNGOV", "100")}
+
+
+def test_officials_from_two_countries_are_two_actors(code) -> None:
+    events = code("Officials from Armenia and Azerbaijan met in Geneva to discuss the border.")
+    assert {frozenset((s[:3], t[:3])) for s, t, c in events if c.startswith("04")} == {frozenset(("ARM", "AZE"))}
