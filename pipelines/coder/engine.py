@@ -483,7 +483,7 @@ OWN_SIDE_SLOTS = {"own_government": "GOV", "own_people": "CVL"}
 def _own_side(slots: tuple[str, ...], sources: tuple[Actor, ...]) -> tuple[Actor, ...]:
     """"Students staged a protest in Jakarta" → IDNEDU protests against IDNGOV; "the government
     imposed a curfew" → on its own people (CVL). Only for a source with a country that is not
-    already that agent."""
+    already that agent; a bare country is the state itself, which has no government to oppose."""
     agent = next((OWN_SIDE_SLOTS[slot] for slot in slots if slot in OWN_SIDE_SLOTS), None)
     if agent is None:
         return ()
@@ -496,6 +496,7 @@ def _own_side(slots: tuple[str, ...], sources: tuple[Actor, ...]) -> tuple[Actor
         )
         for source in sources
         if source.country and source.agent != agent and not source.code.startswith(ORGANIZATION_PREFIXES)
+        and (source.agent or agent != "GOV")
     )
 
 

@@ -226,3 +226,8 @@ def test_a_country_less_member_of_a_conjunction_shares_its_partners_country(code
 def test_officials_from_two_countries_are_two_actors(code) -> None:
     events = code("Officials from Armenia and Azerbaijan met in Geneva to discuss the border.")
     assert {frozenset((s[:3], t[:3])) for s, t, c in events if c.startswith("04")} == {frozenset(("ARM", "AZE"))}
+
+
+def test_a_state_body_that_protests_is_not_protesting_against_its_own_government(code) -> None:
+    assert code("The Philippine coast guard protested the Chinese navy's dangerous manoeuvres.") == set()
+    assert code("China protested on Monday.") == set()
