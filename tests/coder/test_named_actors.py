@@ -301,3 +301,9 @@ def test_valid_entry_loads(tmp_path: Path) -> None:
     assert people[0] == NamedActor(("Blue Lantern Front",), (DatedCode("GRCREB"),), text_case=True)
     assert people[1].code_on(dt.date(2000, 12, 31)) == "GRCREB"
     assert people[1].code_on(dt.date(2001, 1, 1)) == "GRCGOV"
+
+
+def test_armed_groups_of_the_cameo_era_are_coded_by_date(code) -> None:
+    assert any(s == "LKAREB" for s, _, _ in code("The Tamil Tigers attacked Sri Lankan government troops near Jaffna.", dt.date(1996, 7, 18)))
+    assert any(s == "KHMGOV" for s, _, _ in code("The Khmer Rouge expelled Vietnamese residents.", dt.date(1977, 5, 1)))
+    assert any(s == "KHMREB" for s, _, _ in code("The Khmer Rouge attacked Vietnamese troops.", dt.date(1985, 5, 1)))
