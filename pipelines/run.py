@@ -3,10 +3,13 @@
 The runs go into the persistent instance at $DAGSTER_HOME (`.dagster/` in the repository by
 default), so `dagster dev` shows them in its run history.
 
-By default every run executes in this process, one date after the other. With a Dask scheduler
-address the runs are of `code_stories_dask`: their steps execute on the cluster's workers, and
-as many runs are in flight as the workers have threads, each orchestrated from a child process
-(`pipelines/distributed.py`).
+By default the runs execute in this process, one after the other, each over a range of up to
+`DATES_PER_RUN` consecutive story dates (one run's start-up, coder and validation suites serve
+them all; every date is still written and validated on its own). A range run that fails is
+followed by one run per date of its range, so a bad date blocks only itself, as before. With a
+Dask scheduler address the runs are of `code_stories_dask`, one per date: their steps execute on
+the cluster's workers, and as many runs are in flight as the workers have threads, each
+orchestrated from a child process (`pipelines/distributed.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import multiprocessing
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
@@ -91,11 +94,15 @@ def run_backfill(
     known = set(instance.get_dynamic_partitions(story_dates.name))
     if new_dates := [date for date in dates if date not in known]:
         instance.add_dynamic_partitions(story_dates.name, new_dates)
-    launch, runs_at_once = _launcher(defs, instance, config, dask_address)
+    if dask_address is None:
+        summaries = _run_ranges(defs.resolve_job_def("code_stories"), instance, config, date_ranges(dates, instance.get_dynamic_partitions(story_dates.name)))
+    else:
+        launch, runs_at_once = _launcher(defs, instance, config, dask_address)
+        summaries = _launch_all(dates, launch, runs_at_once)
     failed: list[str] = []
     totals = {"documents": 0, "events": 0}
     with tqdm(total=len(dates), desc="story dates", unit="date", file=sys.stderr, dynamic_ncols=True) as bar:
-        for summary in _launch_all(dates, launch, runs_at_once):
+        for summary in summaries:
             if not summary.success:
                 failed.append(summary.date)
             totals["documents"] += summary.documents
@@ -112,6 +119,46 @@ def run_backfill(
         print(f"eventcoder: {len(failed)} dates failed validation or coding: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def date_ranges(dates: list[str], partitions: Sequence[str], size: int | None = None) -> list[list[str]]:
+    """The dates as runs: consecutive in the partitions' order (a range run covers every partition
+    between its first and last date), at most `size` (DATES_PER_RUN) a run."""
+    from pipelines.defs.partitions import DATES_PER_RUN
+
+    size = size or DATES_PER_RUN
+    wanted = set(dates)
+    ranges: list[list[str]] = []
+    current: list[str] = []
+    for partition in partitions:
+        if partition in wanted and len(current) < size:
+            current.append(partition)
+            continue
+        if current:
+            ranges.append(current)
+        current = [partition] if partition in wanted else []
+    if current:
+        ranges.append(current)
+    placed = {date for group in ranges for date in group}
+    return ranges + [[date] for date in dates if date not in placed]
+
+
+def _run_ranges(job, instance, config: dict, ranges: list[list[str]]) -> Iterator[RunSummary]:
+    """One in-process run per range; a failed range is run again one date at a time."""
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    for dates in ranges:
+        if len(dates) == 1:
+            yield summarize(dates[0], job.execute_in_process(run_config=config, instance=instance, partition_key=dates[0], raise_on_error=False))
+            continue
+        tags = {ASSET_PARTITION_RANGE_START_TAG: dates[0], ASSET_PARTITION_RANGE_END_TAG: dates[-1]}
+        result = job.execute_in_process(run_config=config, instance=instance, tags=tags, raise_on_error=False)
+        if result.success:
+            yield from (summarize(date, result) for date in dates)
+            continue
+        # Which date failed is in the run's log; run each alone so the others are published.
+        for date in dates:
+            yield summarize(date, job.execute_in_process(run_config=config, instance=instance, partition_key=date, raise_on_error=False))
 
 
 def _launcher(defs, instance, config: dict, dask_address: str | None) -> tuple[Callable[[str], RunSummary], int]:
@@ -146,10 +193,10 @@ def _launch_all(dates: list[str], launch: Callable[[str], RunSummary], runs_at_o
 
 
 def summarize(date: str, result) -> RunSummary:
-    """Success, and the documents and events `coded_events` reported, of one date's run."""
+    """Success, and the documents and events `coded_events` reported for one date, of its run."""
     documents = events = 0
     for event in result.get_asset_materialization_events():
-        if event.asset_key.path == ["coded_events"]:
+        if event.asset_key.path == ["coded_events"] and event.materialization.partition in (date, None):
             metadata = event.materialization.metadata
             documents += int(metadata["documents"].value)
             events += int(metadata["events"].value)

@@ -60,8 +60,16 @@ def test_backfill_codes_every_date_into_typed_parquet_and_records_runs(workspace
 
     instance = dg.DagsterInstance.get()
     runs = instance.get_runs()
-    assert len(runs) == 4  # one scan, then one run per story date
+    assert len(runs) == 2  # one scan, then one run over the range of story dates
     assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs)
+    coded_run = next(run for run in runs if run.job_name == "code_stories")
+    assert (coded_run.tags["dagster/asset_partition_range_start"], coded_run.tags["dagster/asset_partition_range_end"]) == ("2023-10-02", "2023-10-04")
+    # Every date still has its own materializations, with its own figures.
+    documents_by_date = {
+        record.asset_materialization.partition: record.asset_materialization.metadata["documents"].value
+        for record in instance.fetch_materializations(dg.AssetKey("coded_events"), limit=10).records
+    }
+    assert documents_by_date == {"2023-10-02": 1, "2023-10-03": 2, "2023-10-04": 1}
     assert sorted(instance.get_dynamic_partitions("story_dates")) == ["2023-10-02", "2023-10-03", "2023-10-04"]
 
 

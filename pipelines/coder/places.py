@@ -89,7 +89,7 @@ class PlaceLookup:
 
     def country(self, name: str) -> Place | None:
         """The country a name denotes, located at its capital (or at a same-named city: "Gaza")."""
-        found = self.countries.get(fold(name))
+        found = self.countries.get(_lookup_key(name))
         if found is None:
             return None
         code, spelled = found
@@ -98,15 +98,21 @@ class PlaceLookup:
 
     def city(self, name: str, country: str | None = None, region: str | None = None) -> City | None:
         """The most populous city of that name, within the country (and region) when they are given."""
-        cities = self.cities.get(fold(name), ())
+        cities = self.cities.get(_lookup_key(name), ())
         within = [c for c in cities if country in (None, c.country) and region in (None, c.region)]
         return within[0] if within else None
 
     def qualifier(self, name: str) -> tuple[str, str | None] | None:
         """(country, region) named by a country or US state name: "Egypt" → (EGY, None)."""
-        if (found := self.countries.get(fold(name))) is not None:
+        if (found := self.countries.get(_lookup_key(name))) is not None:
             return found[0], None
-        return self.regions.get(fold(name))
+        return self.regions.get(_lookup_key(name))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _lookup_key(name: str) -> str:
+    """`fold` for the lookups made while coding: the same few phrases come back again and again."""
+    return fold(name)
 
 
 def fold(name: str) -> str:

@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -39,11 +40,18 @@ class Inventory:
 
     def stories_on(self, date: str) -> list[RawStory]:
         """The readable stories of one date, in file order."""
-        return [story for story in self.stories if story.document.story_date.isoformat() == date]
+        return list(self._stories_by_date.get(date, ()))
 
     def rejected_on(self, date: str) -> list[Rejected]:
         """Rejections of stories whose date was read (duplicates, empty or too long text, ...)."""
         return [item for item in self.rejected if item.story_date is not None and item.story_date.isoformat() == date]
+
+    @cached_property
+    def _stories_by_date(self) -> dict[str, list[RawStory]]:
+        by_date: dict[str, list[RawStory]] = defaultdict(list)
+        for story in self.stories:
+            by_date[story.document.story_date.isoformat()].append(story)
+        return dict(by_date)
 
     def undated_rejections(self) -> list[Rejected]:
         """Rejections that belong to no date: unreadable files and lines, missing or impossible dates."""
@@ -64,12 +72,45 @@ class Inventory:
         return {date: hashlib.sha256(json.dumps(sorted(items)).encode()).hexdigest()[:16] for date, items in parts.items()}
 
 
+# The latest scan, kept while its files are unchanged: one run (and `eventcoder pipeline run`,
+# which scans before its runs) reads data/raw once, not once per step and date.
+_LAST_SCAN: dict[str, tuple[tuple, Inventory]] = {}
+
+
 def scan(raw_dir: StoragePath) -> Inventory:
-    """Read every story file under raw_dir, a local folder or an object-store URL (never writing to it)."""
+    """Read every story file under raw_dir, a local folder or an object-store URL (never writing to it).
+
+    The files' names, sizes and modification times are compared with the previous scan's; when
+    none changed, that scan is returned instead of reading everything again.
+    """
+    files = input_files([raw_dir]) if raw_dir.is_dir() else []
+    signature = _signature(files)
+    cached = _LAST_SCAN.get(str(raw_dir))
+    if signature is not None and cached is not None and cached[0] == signature:
+        return cached[1]
     stories, rejected = [], []
-    for item in read_stories(input_files([raw_dir]) if raw_dir.is_dir() else [], require_date=True):
+    for item in read_stories(files, require_date=True):
         (stories if isinstance(item, RawStory) else rejected).append(item)
-    return Inventory(tuple(stories), tuple(rejected))
+    inventory = Inventory(tuple(stories), tuple(rejected))
+    _LAST_SCAN.clear()  # one inventory at a time: it holds every story's text
+    if signature is not None:
+        _LAST_SCAN[str(raw_dir)] = (signature, inventory)
+    return inventory
+
+
+def _signature(files: list[StoragePath]) -> tuple | None:
+    """(name, size, modification time) of every file; None when a store does not report them."""
+    entries = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        modified = getattr(info, "st_mtime_ns", None) or getattr(info, "st_mtime", None)
+        if not modified:  # a store without modification times: always read again
+            return None
+        entries.append((str(path), info.st_size, modified))
+    return tuple(entries)
 
 
 def rejected_frame(rejected: list[Rejected], stage: str, partition: str | None, run_id: str | None) -> pd.DataFrame:

@@ -173,6 +173,15 @@ def read_partition(root: StoragePath | str, table_name: str, partition_value: st
     return pq.read_table(where, filesystem=filesystem, partitioning=None)
 
 
+def partition_rows(root: StoragePath | str, table_name: str, partition_value: str) -> int:
+    """The number of rows of one partition, from its file's footer; 0 when it is absent."""
+    where, filesystem = _arrow_location(partition_path(root, table_name, partition_value))
+    try:
+        return pq.read_metadata(where, filesystem=filesystem).num_rows
+    except FileNotFoundError:
+        return 0
+
+
 def _arrow_location(path: StoragePath) -> tuple[str | Path, object | None]:
     """What pyarrow needs to open a path: the local path alone, or the store's path and its fsspec file system."""
     if is_local(path):
@@ -180,11 +189,11 @@ def _arrow_location(path: StoragePath) -> tuple[str | Path, object | None]:
     return path.path, path.fs
 
 
-def read_table(root: StoragePath | str, table_name: str) -> pd.DataFrame:
+def read_table(root: StoragePath | str, table_name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """All partitions of a table as one DataFrame (empty, without columns, if nothing is written yet).
 
     Reads through a pyarrow dataset, as `pd.read_parquet` does, without the `date` folder key
-    (every table carries its dates as columns).
+    (every table carries its dates as columns); `columns` reads only those.
     """
     folder = as_path(root) / table_name
     if not folder.is_dir():
@@ -194,6 +203,8 @@ def read_table(root: StoragePath | str, table_name: str) -> pd.DataFrame:
     fragments = list(dataset.get_fragments())
     if not fragments:
         return pd.DataFrame()
+    if columns is not None:
+        return dataset.to_table(columns=columns).to_pandas()
     return dataset.to_table().drop_columns([PARTITION_KEY]).to_pandas()
 
 

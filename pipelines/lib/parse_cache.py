@@ -1,18 +1,36 @@
-"""The parse cache: spaCy parses stored as DocBin files, keyed by content hash and model.
+"""The parse cache: spaCy parses stored in packs, one per segment (a story date), keyed by content hash.
 
 Parsing is the expensive step; coding is cheap. After a dictionary change the corpus is recoded
-from these files without parsing anything again. One file per document, sharded by the first
-two hex digits of its hash, written atomically: locally under a temporary name then renamed; on
-an object store (`s3://...`, see `locations.py`) as one PUT of the finished bytes.
+from the cache without parsing anything again. A pack holds the parses of one segment's stories
+(the Dagster job's segments are story dates), each under the content hash of its text, so a
+story whose text changed is not found and is parsed again, and a story that moved to another
+date is parsed once more under its new date. A pack is read with one file read and decoded
+lazily: a Doc is rebuilt only when it is asked for.
+
+A pack is one zlib-compressed msgpack map: the token attributes (`ATTRS`) of every parse as one
+uint64 array, the lengths, the content hashes, and the strings the attributes refer to. It is
+written whole and atomically (locally a temporary file and a rename; on an object store, as one
+PUT of the finished bytes), and rewritten only when a run parsed something new: then it holds
+exactly the stories of that run's segment. A pack that cannot be read (truncated, corrupted, from
+another format) counts as empty: its stories are parsed again and the pack is replaced.
+
+One file per segment rather than per story: reading 2,000 small files (and decoding each on its
+own) cost more than coding the stories; one read and one decode per date costs little.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, DocBin
+import numpy
+import srsly
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipelines.coder.engine import EventCoder
@@ -21,35 +39,148 @@ from pipelines.lib.locations import StoragePath, as_path, is_local, put_object
 from pipelines.lib.stories import content_hash
 
 ATTRS = ["ORTH", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "SENT_START", "SPACY"]
+_ATTR_IDS = [ORTH, TAG, POS, MORPH, LEMMA, DEP, HEAD, SENT_START, SPACY]
+# Columns that hold string-store hashes: their strings travel with the pack.
+_STRING_COLUMNS = [ATTRS.index(name) for name in ("ORTH", "TAG", "MORPH", "LEMMA", "DEP")]
+_ORTH, _SPACY = ATTRS.index("ORTH"), ATTRS.index("SPACY")
+FORMAT = "eventcoder-parses-1"
+DEFAULT_SEGMENT = "all"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 
 
 @dataclass
 class CacheStats:
     hits: int = 0
     misses: int = 0
+    unreadable_packs: int = 0
+
+
+class Pack:
+    """The parses of one segment: content hash -> token attribute rows, decoded into Docs on demand."""
+
+    def __init__(self, keys: list[str], lengths: numpy.ndarray, tokens: numpy.ndarray, strings: list[str]) -> None:
+        self.keys = keys
+        self.lengths = lengths
+        self.tokens = tokens  # (total tokens, len(ATTRS)) uint64
+        self.strings = strings
+        self.starts = numpy.concatenate(([0], numpy.cumsum(lengths)))[:-1] if len(lengths) else numpy.zeros(0, dtype="int64")
+        self.index = {key: i for i, key in enumerate(keys)}
+        self._strings_added: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.index
+
+    def rows(self, key: str) -> numpy.ndarray:
+        i = self.index[key]
+        start = int(self.starts[i])
+        return self.tokens[start : start + int(self.lengths[i])]
+
+    def doc(self, key: str, vocab: Vocab) -> Doc | None:
+        """The Doc stored under `key`, rebuilt in `vocab`; None when the pack does not hold it."""
+        if key not in self.index:
+            return None
+        if id(vocab) not in self._strings_added:  # once per vocab: the strings the rows refer to
+            for string in self.strings:
+                vocab.strings.add(string)
+            self._strings_added.add(id(vocab))
+        rows = self.rows(key)
+        doc = Doc(vocab, words=rows[:, _ORTH].tolist(), spaces=rows[:, _SPACY].astype(bool).tolist())  # orth hashes: the strings are in the vocab
+        return doc.from_array(_ATTR_IDS, rows)
+
+    def to_bytes(self) -> bytes:
+        message = {
+            "format": FORMAT, "attrs": ATTRS, "keys": self.keys, "strings": self.strings,
+            "lengths": self.lengths.astype("int32").tobytes(), "tokens": self.tokens.astype("uint64").tobytes(),
+        }
+        return zlib.compress(srsly.msgpack_dumps(message), 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Pack":
+        """Decode a pack; ValueError when the bytes are not a readable pack of this format."""
+        try:
+            message = srsly.msgpack_loads(zlib.decompress(data))
+            if message.get("format") != FORMAT or list(message["attrs"]) != ATTRS:
+                raise ValueError("another format")
+            lengths = numpy.frombuffer(message["lengths"], dtype="int32")
+            tokens = numpy.frombuffer(message["tokens"], dtype="uint64").reshape(-1, len(ATTRS))
+            keys = [str(key) for key in message["keys"]]
+            strings = [str(string) for string in message["strings"]]
+        except Exception as error:  # noqa: BLE001 - any undecodable content is the same case: unreadable
+            raise ValueError(f"not a readable parse pack: {error}") from error
+        if len(keys) != len(lengths) or int(lengths.sum()) != len(tokens) or (lengths < 0).any():
+            raise ValueError("not a readable parse pack: its parts disagree in size")
+        return cls(keys, lengths, tokens, strings)
+
+
+class PackBuilder:
+    """Collects parses (as attribute rows and their strings) into a new pack."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.keys: list[str] = []
+        self.arrays: list[numpy.ndarray] = []
+        self.strings: dict[int, str] = {}
+
+    def add(self, key: str, doc: Doc) -> None:
+        rows = doc.to_array(_ATTR_IDS).astype("uint64", copy=False).reshape(len(doc), len(ATTRS))
+        self._add_rows(key, rows)
+        for value in numpy.unique(rows[:, _STRING_COLUMNS]).tolist():
+            if value and value not in self.strings:
+                self.strings[value] = self.vocab.strings[value]
+
+    def keep(self, pack: Pack, keys: Iterable[str]) -> None:
+        """Copy these keys' rows (and the strings they use) from an earlier pack."""
+        wanted = [key for key in keys if key in pack]
+        if not wanted:
+            return
+        known = {self.vocab.strings.add(string): string for string in pack.strings}
+        for key in wanted:
+            rows = pack.rows(key)
+            self._add_rows(key, rows)
+            for value in numpy.unique(rows[:, _STRING_COLUMNS]).tolist():
+                if value and value not in self.strings:
+                    self.strings[value] = known.get(value) or self.vocab.strings[value]
+
+    def _add_rows(self, key: str, rows: numpy.ndarray) -> None:
+        self.keys.append(key)
+        self.arrays.append(rows)
+
+    def build(self) -> Pack:
+        lengths = numpy.array([len(rows) for rows in self.arrays], dtype="int32")
+        tokens = numpy.concatenate(self.arrays) if self.arrays else numpy.zeros((0, len(ATTRS)), dtype="uint64")
+        return Pack(self.keys, lengths, tokens, list(self.strings.values()))
 
 
 class ParseCache:
-    """DocBin files under `root/<model>/<hash[:2]>/<hash>.spacy`."""
+    """Packs under `root/<model>/packs/<segment>.parses`; the model is part of the key."""
 
     def __init__(self, root: StoragePath | str, model: str) -> None:
         self.folder = as_path(root) / model
 
-    def path(self, text_hash: str) -> StoragePath:
-        return self.folder / text_hash[:2] / f"{text_hash}.spacy"
+    def path(self, segment: str) -> StoragePath:
+        name = segment if _SAFE_NAME.match(segment) else hashlib.sha256(segment.encode()).hexdigest()[:32]
+        return self.folder / "packs" / f"{name}.parses"
 
-    def get(self, text_hash: str, vocab: Vocab) -> Doc | None:
-        path = self.path(text_hash)
+    def load(self, segment: str, stats: CacheStats | None = None) -> Pack | None:
+        """The segment's pack; None when there is none or it cannot be read (counted in `stats`)."""
         try:
-            data = path.read_bytes()
+            data = self.path(segment).read_bytes()
         except FileNotFoundError:
             return None
-        docs = list(DocBin().from_bytes(data).get_docs(vocab))
-        return docs[0] if docs else None
+        try:
+            return Pack.from_bytes(data)
+        except ValueError:
+            if stats is not None:
+                stats.unreadable_packs += 1
+            return None
 
-    def put(self, text_hash: str, doc: Doc) -> None:
-        path = self.path(text_hash)
-        data = DocBin(attrs=ATTRS, docs=[doc]).to_bytes()
+    def store(self, segment: str, pack: Pack) -> None:
+        """Replace the segment's pack, atomically."""
+        path = self.path(segment)
+        data = pack.to_bytes()
         if not is_local(path):
             put_object(path, data)
             return
@@ -61,25 +192,42 @@ class ParseCache:
 
 def parse_with_cache(
     coder: EventCoder, documents: Iterable[Document], cache: ParseCache | None, stats: CacheStats,
-    batch_size: int = 64, n_process: int = 1,
+    batch_size: int = 64, n_process: int = 1, segment: str = DEFAULT_SEGMENT,
 ) -> Iterator[tuple[Doc, Document]]:
-    """Parses of the documents: cached ones are read back, the rest parsed and stored.
+    """Parses of the documents: those in the segment's pack are read back, the rest parsed.
 
-    Cached documents come first, then the parsed ones in input order.
+    Cached documents come first, then the parsed ones in input order. When anything was parsed,
+    the segment's pack is rewritten with the parses of exactly these documents (after the last
+    one is yielded: a run stopped before the end leaves the old pack).
     """
+    if cache is None:
+        for doc, document in coder.parse(documents, batch_size=batch_size, n_process=n_process):
+            stats.misses += 1
+            yield doc, document
+        return
+    vocab = coder.nlp.vocab
+    pack = cache.load(segment, stats)
+    keys: list[str] = []
     misses: list[Document] = []
     for document in documents:
-        doc = cache.get(_key(document), coder.nlp.vocab) if cache else None
+        key = _key(document)
+        keys.append(key)
+        doc = pack.doc(key, vocab) if pack is not None else None
         if doc is None:
             misses.append(document)
             continue
         stats.hits += 1
         yield doc, document
+    if not misses:
+        return
+    builder = PackBuilder(vocab)
+    if pack is not None:
+        builder.keep(pack, dict.fromkeys(key for key in keys if key in pack))
     for doc, document in coder.parse(misses, batch_size=batch_size, n_process=n_process):
         stats.misses += 1
-        if cache:
-            cache.put(_key(document), doc)
+        builder.add(_key(document), doc)
         yield doc, document
+    cache.store(segment, builder.build())
 
 
 def _key(document: Document) -> str:

@@ -25,7 +25,7 @@ def sample_markdown(frame: pd.DataFrame, rows: int = 10) -> str:
 
 def events_chart(coded_root: StoragePath) -> StoragePath | None:
     """PNG of published events per day by QuadClass, under data/coded/reports/; None if no events."""
-    frame = parquet_io.read_table(coded_root, "events")
+    frame = parquet_io.read_table(coded_root, "events", columns=["event_date", "quad_class"])
     if frame.empty:
         return None
     import matplotlib

@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -161,6 +161,47 @@ def add_derived_columns(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Expectations that judge each row on its own (no `mostly`): validating several partitions' rows
+# together gives every row the verdict it gets alone.
+ROW_WISE_EXPECTATIONS = frozenset({
+    "expect_column_values_to_not_be_null", "expect_column_values_to_match_regex", "expect_column_values_to_be_between",
+    "expect_column_pair_values_to_be_equal", "expect_column_values_to_be_in_set", "expect_column_value_lengths_to_be_between",
+    "expect_column_pair_values_a_to_be_greater_than_b",
+})
+# When several partitions are validated together, each row's partition is this derived column
+# and compound uniqueness holds within a partition (the key gets it as one more column).
+PARTITION_COLUMN = "_partition"
+
+
+def shared_unique_columns(table: str) -> list[str] | None:
+    """Columns whose values must be unique across partitions validated together, or None when
+    the table's partitions cannot be validated together (an aggregate expectation, a `mostly`).
+
+    Frames of several partitions are validated together (`validate_table(..., partitions=...)`)
+    with every other expectation row-wise and compound uniqueness made per partition; a
+    single-column uniqueness (doc_id, event_id) stays as it is, so partitions sharing a value of
+    such a column must be validated apart.
+    """
+    columns = []
+    for expectation in load_suite(table)["expectations"]:
+        kind, kwargs = expectation["type"], expectation["kwargs"]
+        if "mostly" in kwargs:
+            return None
+        if kind == "expect_column_values_to_be_unique":
+            columns.append(kwargs["column"])
+        elif kind != "expect_compound_columns_to_be_unique" and kind not in ROW_WISE_EXPECTATIONS:
+            return None
+    return columns
+
+
+def _per_partition_uniqueness(suite: dict[str, Any]) -> dict[str, Any]:
+    """The suite with every compound uniqueness checked within each partition."""
+    for expectation in suite["expectations"]:
+        if expectation["type"] == "expect_compound_columns_to_be_unique":
+            expectation["kwargs"]["column_list"] = [*expectation["kwargs"]["column_list"], PARTITION_COLUMN]
+    return suite
+
+
 def builtin_parameters(today: dt.date | None = None) -> dict[str, object]:
     """The suite parameters this module supplies: the codable CAMEO codes and tomorrow's date."""
     today = today or dt.date.today()
@@ -176,18 +217,27 @@ def validate_table(
     df: pd.DataFrame,
     params: Mapping[str, object] = _NO_PARAMS,
     data_docs_dir: Path | None = None,
+    partitions: Sequence[str] | None = None,
 ) -> ValidationReport:
     """Validate `df` against schemas/expectations/<name>.json.
 
     `params` supplies the suite's parameters beyond the built-in ones (e.g. `document_ids` for
     events). With `data_docs_dir`, a static Data Docs site is built there and its index.html
-    returned in the report. Raises SuiteError if a column or parameter is missing or GX fails.
+    returned in the report. `partitions`, one per row, validates the rows of several partitions
+    at once, compound uniqueness within each partition (see `shared_unique_columns`). Raises
+    SuiteError if a column or parameter is missing or GX fails.
     """
     suite = load_suite(name)
     derived = set(DERIVED_COLUMNS.get(name, {}))
+    if partitions is not None:
+        if len(partitions) != len(df):
+            raise ValueError(f"{name}: {len(partitions)} partitions for {len(df)} rows")
+        suite, derived = _per_partition_uniqueness(suite), derived | {PARTITION_COLUMN}
     if missing := sorted(suite_columns(suite) - derived - set(df.columns)):
         raise SuiteError(f"{name}: the frame lacks columns the suite checks: {', '.join(missing)}")
     frame = add_derived_columns(name, df)
+    if partitions is not None:
+        frame[PARTITION_COLUMN] = list(partitions)
     values = {**builtin_parameters(), **{key: _parameter_value(value) for key, value in params.items()}}
     if missing := sorted(suite_parameters(suite) - values.keys()):
         raise SuiteError(f"{name}: suite parameters not supplied: {', '.join(missing)}")
@@ -296,7 +346,7 @@ def _columns_of(kwargs: Mapping[str, Any]) -> str | None:
     for keyword in _COLUMN_KWARGS:
         value = kwargs.get(keyword)
         names.extend([value] if isinstance(value, str) else value or [])
-    return ", ".join(names) or None
+    return ", ".join(name for name in names if name != PARTITION_COLUMN) or None
 
 
 def _observed(details: Mapping[str, Any]) -> str:
@@ -323,18 +373,21 @@ def quarantine_rows(
     report: ValidationReport,
     table: str,
     key_column: str,
-    partition: str | None,
+    partition: str | Sequence[str | None] | None,
     run_id: str | None,
 ) -> pd.DataFrame:
     """Rows for the quarantine table: one per bad row and failed expectation, with a readable reason.
 
     `df` must be the frame that was validated (row positions are the report's indices). The
     payload is the offending row as JSON, without derived columns, so it can be inspected or replayed.
+    `partition` is the partition of every row, or (for frames of several partitions validated
+    together) a sequence giving each row's partition by position.
     """
     positions = list(report.bad_row_indices)
     derived = add_derived_columns(report.table, df.iloc[positions])
     row_of = {position: j for j, position in enumerate(positions)}
-    shared = {"table": table, "partition": partition, "run_id": run_id, "quarantined_at": pd.Timestamp.now(tz="UTC")}
+    shared = {"table": table, "run_id": run_id, "quarantined_at": pd.Timestamp.now(tz="UTC")}
+    per_row = partition is not None and not isinstance(partition, str)
     records = []
     for outcome in report.failures:
         for position in outcome.unexpected_index:
@@ -343,6 +396,7 @@ def quarantine_rows(
             records.append(
                 {
                     **shared,
+                    "partition": partition[position] if per_row else partition,
                     "key": None if key is None else str(key),
                     "rule": outcome.rule,
                     "reason": _reason(outcome, values),

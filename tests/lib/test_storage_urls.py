@@ -108,13 +108,19 @@ def test_unpartitioned_tables_are_written_to_the_store_too(store: UPath) -> None
 def test_the_parse_cache_keeps_parses_in_the_store(store: UPath) -> None:
     import spacy
 
+    from pipelines.lib.parse_cache import PackBuilder
+
     nlp = spacy.blank("en")  # a tokenizer is enough: the cache stores whatever Doc it is given
     cache = ParseCache(store / "cache", "blank")
     doc = nlp("Kenya sent troops to Somalia.")
-    cache.put("ab12", doc)
-    assert cache.path("ab12") == store / "cache" / "blank" / "ab" / "ab12.spacy"
-    assert [token.text for token in cache.get("ab12", nlp.vocab)] == [token.text for token in doc]
-    assert cache.get("cd34", nlp.vocab) is None
+    builder = PackBuilder(nlp.vocab)
+    builder.add("ab12", doc)
+    cache.store(DATE, builder.build())
+    assert cache.path(DATE) == store / "cache" / "blank" / "packs" / f"{DATE}.parses"
+    pack = cache.load(DATE)
+    assert [token.text for token in pack.doc("ab12", nlp.vocab)] == [token.text for token in doc]
+    assert pack.doc("cd34", nlp.vocab) is None
+    assert cache.load("2024-03-02") is None
 
 
 def test_raw_stories_are_scanned_from_the_store_as_from_a_folder(store: UPath) -> None:

@@ -190,6 +190,22 @@ def test_event_days_catch_more_docs_than_mentions_and_duplicate_keys() -> None:
     }
 
 
+def test_partitions_validated_together_get_the_verdicts_they_get_alone() -> None:
+    # The same key on two story dates is legitimate (an event reported on both days); within one
+    # date it is a duplicate. One validation of both dates must tell the two apart.
+    row = {"event_date": STORY, "source_country": "PRK", "target_country": "USA", "quad_class": 3,
+           "n_events": 2, "mean_goldstein": -4.0}
+    frame = pd.DataFrame([row, row, row, {**row, "quad_class": 4}])
+    dates = ["2024-03-01", "2024-03-02", "2024-03-02", "2024-03-02"]
+    report = validate_table("dyad_days", frame, partitions=dates)
+    assert report.bad_row_indices == (1, 2)
+    (failure,) = report.failures
+    assert failure.rule == "expect_compound_columns_to_be_unique(event_date, source_country, target_country, quad_class)"
+    rows = quarantine_rows(frame, report, "dyad_days", "event_date", dates, "run-1")
+    assert list(rows["partition"]) == ["2024-03-02", "2024-03-02"]
+    assert validate_table("dyad_days", frame.iloc[[0, 3]], partitions=dates[:1] + dates[3:]).success
+
+
 def test_dyad_days_catch_duplicate_keys() -> None:
     row = {"event_date": STORY, "source_country": "PRK", "target_country": "USA", "quad_class": 3,
            "n_events": 2, "mean_goldstein": -4.0}

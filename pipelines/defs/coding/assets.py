@@ -15,9 +15,9 @@ from pipelines.coder.engine import CODER_VERSION
 from pipelines.coder.types import Document
 from pipelines.coder.versions import builtin_dictionary_version
 from pipelines.defs.ingest.assets import documents
-from pipelines.defs.partitions import story_dates
+from pipelines.defs.partitions import BACKFILL_POLICY, add_partition_metadata, story_dates
 from pipelines.defs.resources import CoderResource, StorageResource
-from pipelines.lib import tables
+from pipelines.lib import parquet_io, tables
 from pipelines.lib.event_rows import event_records, events_frame
 from pipelines.lib.parse_cache import CacheStats, parse_with_cache
 from pipelines.lib.progress import ProgressReporter
@@ -31,40 +31,51 @@ CODE_VERSION = f"{CODER_VERSION}+{builtin_dictionary_version()}"
     group_name="coding",
     code_version=CODE_VERSION,
     kinds={"spacy", "parquet"},
+    backfill_policy=BACKFILL_POLICY,
 )
 def coded_events(
     context: dg.AssetExecutionContext, storage: StorageResource, coder: CoderResource
 ) -> dg.MaterializeResult:
-    """CAMEO events of the date's documents, staged for validation (not yet what readers load)."""
-    date = context.partition_key
-    started = time.perf_counter()
-    stories = _documents(tables.read(storage.coded, "documents", date))
+    """CAMEO events of the date's documents, staged for validation (not yet what readers load).
+
+    Each date is parsed through its own pack of the parse cache and staged as its own partition;
+    a run over a range of dates loads the coder once.
+    """
     event_coder, versions = coder.coder(), coder.versions()
-    stats = CacheStats()
-    progress = ProgressReporter(total=len(stories), log=context.log.info)
-    records: list[dict] = []
-    parses = parse_with_cache(event_coder, stories, storage.parse_cache(versions.model), stats, coder.batch_size, coder.n_process)
-    for doc, document in parses:
-        coded = event_coder.code_parsed(doc, document)
-        records += event_records(coded, versions)
-        progress.update(sentences=coded.n_sentences, events=len(coded.events))
-    progress.close()
-    frame = events_frame(records)
+    cache = storage.parse_cache(versions.model)
+    dates = context.partition_keys
+    total = sum(parquet_io.partition_rows(storage.coded, "documents", date) for date in dates)
+    progress = ProgressReporter(total=total, log=context.log.info)
     metadata = {"coder_version": versions.coder_version, "dictionary_version": versions.dictionary_version, "model": versions.model}
-    path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
-    return dg.MaterializeResult(
-        metadata={
-            "documents": len(stories),
-            "sentences": progress.sentences,
-            "events": len(frame),
-            "parse_cache_hits": stats.hits,
-            "parse_cache_misses": stats.misses,
-            "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
-            "seconds": round(time.perf_counter() - started, 2),
-            "staged_path": dg.MetadataValue.path(str(path)),
-            **metadata,
-        }
-    )
+    for date in dates:
+        started, sentences = time.perf_counter(), progress.sentences
+        stories = _documents(tables.read(storage.coded, "documents", date))
+        stats = CacheStats()
+        records: list[dict] = []
+        parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
+        for doc, document in parses:
+            coded = event_coder.code_parsed(doc, document)
+            records += event_records(coded, versions)
+            progress.update(sentences=coded.n_sentences, events=len(coded.events))
+        frame = events_frame(records)
+        path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
+        if stats.unreadable_packs:
+            context.log.warning(f"{date}: the parse cache's pack could not be read; its stories were parsed again")
+        add_partition_metadata(
+            context, dates, date, {
+                "documents": len(stories),
+                "sentences": progress.sentences - sentences,
+                "events": len(frame),
+                "parse_cache_hits": stats.hits,
+                "parse_cache_misses": stats.misses,
+                "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
+                "seconds": round(time.perf_counter() - started, 2),
+                "staged_path": dg.MetadataValue.path(str(path)),
+                **metadata,
+            },
+        )
+    progress.close()
+    return dg.MaterializeResult()
 
 
 def _documents(frame: pd.DataFrame) -> list[Document]:

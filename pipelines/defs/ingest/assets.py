@@ -6,7 +6,7 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from pipelines.defs.partitions import story_dates
+from pipelines.defs.partitions import BACKFILL_POLICY, add_partition_metadata, story_dates
 from pipelines.defs.resources import StorageResource
 from pipelines.lib import tables
 from pipelines.lib.event_rows import document_record
@@ -36,24 +36,29 @@ def raw_stories(context: dg.AssetExecutionContext, storage: StorageResource) -> 
     )
 
 
-@dg.asset(partitions_def=story_dates, deps=[raw_stories], group_name="ingest", kinds={"parquet"})
+@dg.asset(partitions_def=story_dates, deps=[raw_stories], group_name="ingest", kinds={"parquet"}, backfill_policy=BACKFILL_POLICY)
 def documents(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
-    """One row per story of the partition's date, read from data/raw (which is never modified)."""
-    date = context.partition_key
+    """One row per story of the partition's date, read from data/raw (which is never modified).
+
+    A run over a range of dates reads data/raw once and writes each date's partition on its own.
+    """
     inventory = scan(storage.raw)
     now = dt.datetime.now(dt.timezone.utc)
-    frame = pd.DataFrame([document_record(story, now) for story in inventory.stories_on(date)])
-    path = tables.write(storage.coded, "documents", date, frame, {})
-    rejected = inventory.rejected_on(date)
-    tables.write_quarantine(storage.coded, "documents", date, rejected_frame(rejected, "documents", date, context.run.run_id))
-    for item in rejected:
-        context.log.warning(f"quarantined {item.message()}")
-    warnings = inventory.warnings_on(date)
-    for warning in warnings:
-        context.log.warning(f"read with a warning: {warning}")
-    return dg.MaterializeResult(
-        metadata={
-            "rows": len(frame), "quarantined": len(rejected), "path": dg.MetadataValue.path(str(path)),
-            "input_warnings": dg.MetadataValue.json(warnings),
-        }
-    )
+    dates = context.partition_keys
+    for date in dates:
+        frame = pd.DataFrame([document_record(story, now) for story in inventory.stories_on(date)])
+        path = tables.write(storage.coded, "documents", date, frame, {})
+        rejected = inventory.rejected_on(date)
+        tables.write_quarantine(storage.coded, "documents", date, rejected_frame(rejected, "documents", date, context.run.run_id))
+        for item in rejected:
+            context.log.warning(f"quarantined {item.message()}")
+        warnings = inventory.warnings_on(date)
+        for warning in warnings:
+            context.log.warning(f"read with a warning: {warning}")
+        add_partition_metadata(
+            context, dates, date, {
+                "rows": len(frame), "quarantined": len(rejected), "path": dg.MetadataValue.path(str(path)),
+                "input_warnings": dg.MetadataValue.json(warnings),
+            },
+        )
+    return dg.MaterializeResult()
