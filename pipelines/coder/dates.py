@@ -115,6 +115,10 @@ def _patterns() -> dict[str, list[list[dict]]]:
     }
 
 
+# Every pattern above needs one of these words (or a year): a sentence without any has no time
+# expression, and the Matcher need not run on it.
+_ANCHOR_WORDS = frozenset({*RELATIVE_DAYS, *WEEKDAYS, *MONTHS, *_MONTH_NAMES, "sept.", "last", "this", "next", "ago"})
+
 _MATCHERS: dict[int, tuple[Vocab, Matcher]] = {}
 
 
@@ -138,6 +142,8 @@ def time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
     """
     cache = sentence.doc.user_data.setdefault(_USER_DATA_KEY, {})
     cached = cache.get(sentence.start)
+    if cached is None and not any(t.lower_ in _ANCHOR_WORDS or _YEAR_RE.match(t.text) for t in sentence):
+        cached = cache[sentence.start] = ()  # no word any pattern needs: no matcher run
     if cached is None:
         matcher = time_matcher(sentence.doc.vocab)
         offset = sentence.start  # a Matcher run on a Span gives offsets within the span
