@@ -474,22 +474,28 @@ def _seats(
 def _not_actors(path: Path, node: _Node | None, phrases: _Seen) -> tuple[str, ...]:
     seen = _Seen("not_actors phrase")
     result = []
+    sensitive = frozenset(key for key in phrases.first if is_case_sensitive(key))
+    folded = frozenset(phrases.first) - sensitive
     for phrase, line in _texts(path, node, "not_actors phrase"):
         key = phrase_key(phrase)
         seen.add(key, "not_actors", path, line, phrase)
         if key in phrases.first:
             raise DictionaryError(path, line, f"'{phrase}' is itself a country phrase, not a non-actor")
         # A phrase that contains no country phrase shadows nothing: most likely a typo.
-        if not any(_starts_word_in(known, phrase) for known in phrases.first):
+        if not (_starts_word_in(sensitive, phrase) or _starts_word_in(folded, phrase.casefold())):
             raise DictionaryError(path, line, f"not_actors phrase '{phrase}' contains no country phrase")
         result.append(phrase)
     return tuple(result)
 
 
-def _starts_word_in(key: str, phrase: str) -> bool:
-    """Whether the phrase with this key starts a word in `phrase` ("America" in "Americas")."""
-    haystack = phrase if is_case_sensitive(key) else phrase.casefold()
-    return re.search(rf"(?<!\w){re.escape(key)}", haystack) is not None
+def _starts_word_in(keys: frozenset[str], haystack: str) -> bool:
+    """Whether one of the keys starts a word in the haystack ("America" in "Americas")."""
+    for start in range(len(haystack)):
+        if start and (haystack[start - 1].isalnum() or haystack[start - 1] == "_"):
+            continue
+        if any(haystack[start:end] in keys for end in range(start + 1, len(haystack) + 1)):
+            return True
+    return False
 
 
 def _load_organizations(path: Path, root: _Node, phrases: _Seen) -> tuple[OrganizationEntry, ...]:
