@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     code = commands.add_parser("code", help="code .txt/.jsonl stories (or folders of them) into an event table")
     code.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     code.add_argument("--out", required=True, type=Path, help="output file: .jsonl, .csv or .parquet")
-    code.add_argument("--n-process", type=int, default=1, help="spaCy worker processes (default 1)")
+    code.add_argument("--n-process", type=int, default=1, help="worker processes that parse and code (default 1)")
     code.add_argument("--batch-size", type=int, default=64, help="documents per spaCy batch")
     code.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_petrarch_options(code)
