@@ -223,7 +223,7 @@ class EventCoder:
         return pos, token.lemma_.lower()
 
     def _try_rule(self, rule: Rule, trigger: Token, doc_actors: DocActors) -> RuleOutcome:
-        failed = self._unmet_condition(rule, trigger)
+        failed = self._unmet_condition(rule, trigger, doc_actors.memo)
         if failed:
             return RuleOutcome(rule, None, reason=failed)
         mood = moods.mood_of(trigger, self.rules, rule.pos == "noun", is_modal_rule=trigger.dep_ == "aux")
@@ -268,7 +268,7 @@ class EventCoder:
             return rule.negated
         return None
 
-    def _unmet_condition(self, rule: Rule, trigger: Token) -> str | None:
+    def _unmet_condition(self, rule: Rule, trigger: Token, memo: dict) -> str | None:
         """The first condition of the rule that the trigger's parse does not meet."""
         if rule.particle and not any(c.lower_ == rule.particle for c in children(trigger, "prt", "advmod", "prep")):
             return f"needs particle '{rule.particle}'"
@@ -277,7 +277,7 @@ class EventCoder:
         # The object only when the rule names objects: most rules do not, and finding it is not free.
         if rule.object is not None and ((obj := direct_object(trigger) if rule.pos == "verb" else None) is None or not _object_in(obj, rule.object)):
             return "object not in the rule's list"
-        if rule.about is not None and not any(t.lemma_.lower() in rule.about for t in about_scope(trigger)):
+        if rule.about is not None and rule.about.isdisjoint(self._scope_lemmas(trigger, memo)):
             return "not about the rule's topic"
         if rule.subject_words is not None and not _subject_in(trigger, rule.subject_words):
             return "subject not in the rule's list"
@@ -288,6 +288,14 @@ class EventCoder:
             # "vowed to crush the rebels" is no intent to cooperate.
             return "the complement is a conflict verb"
         return None
+
+    @staticmethod
+    def _scope_lemmas(trigger: Token, memo: dict) -> frozenset[str]:
+        """The lemmas of what the trigger is about (`about_scope`), once per trigger."""
+        key = ("scope", trigger.i)
+        if key not in memo:
+            memo[key] = frozenset(t.lemma_.lower() for t in about_scope(trigger))
+        return memo[key]
 
     def _conflict_verb(self, token: Token) -> bool:
         """A verb only conflict rules (roots 10-20) trigger on: "crush", "attack", not "hand"."""
