@@ -309,9 +309,9 @@ class EventCoder:
             tokens = slot_tokens(slot, trigger, self.rules, is_noun)
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot)]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
-                actors = [a for token in tokens if (a := self._implied_attacker(token, trigger)) is not None]
+                actors = [a for token in tokens if (a := self._implied_attacker(token, trigger, doc_actors)) is not None]
             if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and not is_noun and _agentless_passive(trigger):
-                actors = [a for a in (self._implied_authorities(trigger),) if a is not None]
+                actors = [a for a in (self._implied_authorities(trigger, doc_actors),) if a is not None]
             if actors:
                 return tuple(actors)
         return ()
@@ -329,35 +329,27 @@ class EventCoder:
             doc_actors.memo[key] = sentence_place(sentence, self.places)
         return doc_actors.memo[key]
 
-    def _implied_authorities(self, trigger: Token) -> Actor | None:
+    def _implied_authorities(self, trigger: Token, doc_actors: DocActors) -> Actor | None:
         """ "Two journalists were arrested in Cairo": arrests, jailings and expulsions are done by
         the state, here the unnamed authorities (GOV) of the place where it happened. Without a
         named place nothing is guessed (a foreigner arrested abroad is common)."""
-        place = resolve_place(trigger, self.places)
+        place = self._trigger_place(trigger, doc_actors)
         if place is None:
             return None
-        country = place.country
-        reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({country})"
-        return Actor(
-            code=(country or "") + IMPLIED_AUTHORITY, country=country, agent=IMPLIED_AUTHORITY,
-            text="(authorities, not named)", start=trigger.i, end=trigger.i + 1, head=trigger.i, reason=reason,
-        )
+        reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({place.country})"
+        return _unnamed(IMPLIED_AUTHORITY, place, "(authorities, not named)", trigger.i, reason)
 
-    def _implied_attacker(self, token: Token, trigger: Token) -> Actor | None:
-        """CAMEO's unidentified attacker: "a roadside bomb near Samarra killed two soldiers" has no
+    def _implied_attacker(self, token: Token, trigger: Token, doc_actors: DocActors) -> Actor | None:
+        """CAMEO's unidentified attacker: "a roadside bomb near Mosul killed two soldiers" has no
         named doer, so the source is the armed forces of no one in particular (UAF) of the country
         where it happened; without a named place the story's country is used (`localize`)."""
         words = {token.lemma_.lower(), *(c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod"))}
         means = words & self.rules.word_class("attack_means")
         if not means:
             return None
-        place = place_near(token, self.places) or resolve_place(trigger, self.places)
-        country = place.country if place else None
-        reason = f"'{token.text}' ({sorted(means)[0]}): an unidentified attacker" + (f", in {place.name} ({country})" if place else "")
-        return Actor(
-            code=(country or "") + IMPLIED_ATTACKER, country=country, agent=IMPLIED_ATTACKER,
-            text=token.text, start=token.i, end=token.i + 1, head=token.i, reason=reason,
-        )
+        place = place_near(token, self.places) or self._trigger_place(trigger, doc_actors)
+        reason = f"'{token.text}' ({sorted(means)[0]}): an unidentified attacker" + (f", in {place.name} ({place.country})" if place else "")
+        return _unnamed(IMPLIED_ATTACKER, place, token.text, token.i, reason)
 
     def _event(
         self, document: Document, sentence: Span, index: int, trigger: Token,
@@ -436,6 +428,16 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
     kept = events.get(key)
     if kept is None or _detail(event) > _detail(kept):
         events[key] = event
+
+
+def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str) -> Actor:
+    """An actor the sentence implies but does not name: an agent of the place's country (or of
+    no country yet, for `localize` to settle)."""
+    country = place.country if place else None
+    return Actor(
+        code=(country or "") + agent, country=country, agent=agent, text=text,
+        start=index, end=index + 1, head=index, reason=reason,
+    )
 
 
 def _object_in(obj: Token, words: frozenset[str]) -> bool:

@@ -305,7 +305,7 @@ def resolve_place(trigger: Token, place_lookup: PlaceLookup) -> Place | None:
 
 def place_near(token: Token, place_lookup: PlaceLookup) -> Place | None:
     """The first named place in a locative phrase inside the token's own phrase: "a roadside bomb
-    *near Samarra*", "gunmen *in Kirkuk*"."""
+    *near Mosul*", "gunmen *in Kirkuk*"."""
     for head in token.subtree:
         for obj in _locative_objects(head):
             if (place := _place_of(obj, place_lookup)) is not None:
