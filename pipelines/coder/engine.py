@@ -424,7 +424,7 @@ def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event)
     """One event per (sentence, source, target, code), actors compared by country: of two rules
     that code the same dyad ("travel to Moscow for a summit with the Russian president"), the
     event whose actors say more (an agent) is kept."""
-    key = (event.source.country or event.source.code, event.target.country or event.target.code, event.event_code)
+    key = (_country(event.source), _country(event.target), event.event_code)
     kept = events.get(key)
     if kept is None or _detail(event) > _detail(kept):
         events[key] = event
