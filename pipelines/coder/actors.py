@@ -30,6 +30,7 @@ from pipelines.coder.actors_data import (
     split_actor_code,
 )
 from pipelines.coder.syntax import governors
+from pipelines.coder.text import span_text
 from pipelines.coder.types import Actor
 
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
@@ -356,7 +357,7 @@ class DocActors:
             found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
         tokens = sorted({token.i, *found.tokens})
-        text = self.doc[tokens[0] : tokens[-1] + 1].text
+        text = span_text(self.doc[tokens[0] : tokens[-1] + 1])
         if not found.countries and not found.organizations:
             # "the police", "opposition activists": an agent whose country the sentence or story
             # must supply (see `localize`); without an agent it is no actor at all.
@@ -430,7 +431,7 @@ class DocActors:
 
     def _mention_actors(self, token: Token, mention: Mention) -> list[Actor]:
         """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""
-        text = self.doc[mention.start : mention.end].text
+        text = span_text(self.doc[mention.start : mention.end])
         span = list(range(mention.start, mention.end))
         if mention.kind == "organization" or (mention.kind == "named" and mention.organization):
             return [self._actor(None, mention.organization, None, text, span, token.i, f"organisation '{text}'")]
@@ -472,7 +473,7 @@ class DocActors:
         """Countries a context phrase refers to, given what the document named before it."""
         earlier = self.countries_before(mention.start)
         if mention.kind == "alias":
-            alias = self.finder.dictionary.resolve_alias(self.doc[mention.start : mention.end].text, earlier)
+            alias = self.finder.dictionary.resolve_alias(span_text(self.doc[mention.start : mention.end]), earlier)
             return [alias.refers_to] if alias is not None else []
         group = self.finder.dictionary.groups[mention.alias]
         if group.refers_to:
@@ -544,7 +545,7 @@ class DocActors:
                     found.organizations.append(actor.code)
                 found.agent = found.agent or actor.agent
             found.tokens.update(range(mention.start, mention.end))
-            found.reasons.append(f"{mention.kind} '{self.doc[mention.start:mention.end].text}'")
+            found.reasons.append(f"{mention.kind} '{span_text(self.doc[mention.start:mention.end])}'")
             return bool(actors)
         agent = self.finder.agent_word(token)
         if agent:

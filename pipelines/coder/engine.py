@@ -8,6 +8,7 @@ in a trace that `explain` prints.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.parts_of_speech import IDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -27,7 +30,7 @@ from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, pla
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object
-from pipelines.coder.text import clean_text
+from pipelines.coder.text import clean_text, span_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
 if TYPE_CHECKING:
@@ -35,6 +38,9 @@ if TYPE_CHECKING:
 
 CODER_VERSION = "0.3.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
+# Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
+# corpora with many new words).
+LEMMA_MEMORY = 200_000
 # Documents per nlp.memory_zone(): each zone rebuilds the lexemes of the words it meets, which
 # costs about 8 % of the run with one zone per 64-document batch and well under 1 % at 512.
 ZONE_DOCUMENTS = 512
@@ -94,6 +100,7 @@ class EventCoder:
                 petrarch, self.rules, self.actor_dictionary
             )
         self.finder = ActorFinder(self.nlp, self.actor_dictionary)
+        self._trigger_lemmas: dict[int, bool] = {}  # lemma hash -> some rule's lemma, in lower case
 
     @cached_property
     def dictionary_version(self) -> str:
@@ -165,8 +172,11 @@ class EventCoder:
         story_discard = doc_actors.story_discard()
         if story_discard is not None and trace:
             trace.add(f"story: contains the discard phrase '{story_discard.phrase}', nothing coded")
+        maybe = self._maybe_triggers(doc)
         for index, sentence in enumerate(sentences if story_discard is None else ()):
-            events.extend(self._code_sentence(sentence, index, doc_actors, document, trace))
+            positions = maybe[bisect.bisect_left(maybe, sentence.start) : bisect.bisect_left(maybe, sentence.end)]
+            if positions or trace:  # a sentence with no possible trigger codes nothing
+                events.extend(self._code_sentence(sentence, index, positions, doc_actors, document, trace))
         return CodedDocument(document=document, events=tuple(events), n_sentences=len(sentences), n_tokens=len(doc))
 
     def code_text(self, text: str, story_date: dt.date | None = None, doc_id: str = "text") -> list[Event]:
@@ -176,8 +186,42 @@ class EventCoder:
 
     # -- one sentence ---------------------------------------------------------------------
 
+    def _maybe_triggers(self, doc: Doc) -> list[int]:
+        """Positions of the tokens that may trigger a rule, found from the Doc's arrays.
+
+        A superset of the triggers (`_trigger_key` decides): a noun or verb whose lemma, lower-cased,
+        is some rule's, or a word spelled like a rule's verb. Reading every token's attributes
+        through spaCy's Token objects cost more than the rules themselves on most sentences.
+        """
+        rows = doc.to_array([POS, LEMMA, LOWER]).tolist()
+        known, strings = self._trigger_lemmas, doc.vocab.strings
+        if len(known) > LEMMA_MEMORY:
+            known.clear()
+        found = []
+        for i, (pos, lemma, lower) in enumerate(rows):
+            if lower in self._verb_form_hashes:
+                found.append(i)
+            elif pos in _TRIGGER_POS_IDS:
+                maybe = known.get(lemma)
+                if maybe is None:
+                    maybe = known[lemma] = strings[lemma].lower() in self._rule_lemmas
+                if maybe:
+                    found.append(i)
+        return found
+
+    @cached_property
+    def _rule_lemmas(self) -> frozenset[str]:
+        return frozenset(lemma for _, lemma in self.rules.index)
+
+    @cached_property
+    def _verb_form_hashes(self) -> frozenset[int]:
+        from spacy.strings import hash_string
+
+        return frozenset(hash_string(form) for form in self.rules.verb_forms)
+
     def _code_sentence(
-        self, sentence: Span, index: int, doc_actors: DocActors, document: Document, trace: Trace | None
+        self, sentence: Span, index: int, positions: list[int], doc_actors: DocActors, document: Document,
+        trace: Trace | None,
     ) -> list[Event]:
         if moods.question(sentence):
             if trace:
@@ -190,11 +234,15 @@ class EventCoder:
             return []
         events: dict[tuple[str, str, str], Event] = {}
         fallbacks: dict[tuple[str, str, str], Event] = {}
-        for token in sentence:
+        doc = sentence.doc
+        for token in (doc[i] for i in positions):
             pos, lemma = self._trigger_key(token)
             candidates = self.rules.candidates(pos, lemma) if pos else ()
             for rule in candidates:
-                outcome = self._try_rule(rule, token, doc_actors)
+                failed = self._unmet_condition(rule, token, doc_actors.memo)
+                if failed and not trace:
+                    continue  # the common case, kept cheap: most rules ask for an object or topic
+                outcome = RuleOutcome(rule, None, reason=failed) if failed else self._try_rule(rule, token, doc_actors)
                 if trace:
                     trace.add(_describe(token, outcome))
                 if outcome.code is None:
@@ -223,9 +271,7 @@ class EventCoder:
         return pos, token.lemma_.lower()
 
     def _try_rule(self, rule: Rule, trigger: Token, doc_actors: DocActors) -> RuleOutcome:
-        failed = self._unmet_condition(rule, trigger, doc_actors.memo)
-        if failed:
-            return RuleOutcome(rule, None, reason=failed)
+        """A rule whose conditions hold: its mood, its actors, the events it codes."""
         mood = moods.mood_of(trigger, self.rules, rule.pos == "noun", is_modal_rule=trigger.dep_ == "aux")
         code = self._code_for_mood(rule, mood)
         if code is None:
@@ -275,7 +321,7 @@ class EventCoder:
         if rule.prep and not any(c.lower_ == rule.prep for c in children(trigger, "prep", "agent", "dative")):
             return f"needs preposition '{rule.prep}'"
         # The object only when the rule names objects: most rules do not, and finding it is not free.
-        if rule.object is not None and ((obj := direct_object(trigger) if rule.pos == "verb" else None) is None or not _object_in(obj, rule.object)):
+        if rule.object is not None and (rule.pos != "verb" or rule.object.isdisjoint(_object_words(trigger, memo))):
             return "object not in the rule's list"
         if rule.about is not None and rule.about.isdisjoint(self._scope_lemmas(trigger, memo)):
             return "not about the rule's topic"
@@ -360,7 +406,7 @@ class EventCoder:
         return Event(
             doc_id=document.doc_id,
             sentence_index=index,
-            sentence_text=sentence.text.strip(),
+            sentence_text=span_text(sentence).strip(),
             source=source,
             target=target,
             event_code=outcome.code or "",
@@ -440,11 +486,19 @@ def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str
     )
 
 
-def _object_in(obj: Token, words: frozenset[str]) -> bool:
-    """The object's word, or a title before a name: "arrested opposition *leader* Ilya Petrov"."""
-    if obj.lemma_.lower() in words:
-        return True
-    return obj.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lemma_.lower() in words for c in obj.children)
+def _object_words(verb: Token, memo: dict) -> frozenset[str]:
+    """The words an object condition matches, once per verb: the object's lemma, and for a name
+    the titles before it: "arrested opposition *leader* Ilya Petrov"."""
+    key = ("object", verb.i)
+    if key not in memo:
+        obj = direct_object(verb)
+        words: set[str] = set()
+        if obj is not None:
+            words.add(obj.lemma_.lower())
+            if obj.pos_ == "PROPN":
+                words.update(c.lemma_.lower() for c in obj.children if c.dep_ == "compound")
+        memo[key] = frozenset(words)
+    return memo[key]
 
 
 def _subject_in(verb: Token, words: frozenset[str]) -> bool:
@@ -462,6 +516,9 @@ def _agentless_passive(verb: Token) -> bool:
     """ "were arrested" with no "by" phrase."""
     deps = {child.dep_ for child in verb.children}
     return "auxpass" in deps and "agent" not in deps
+
+
+_TRIGGER_POS_IDS = frozenset(IDS[name] for name in TRIGGER_POS)
 
 
 def _pair_key(event: Event) -> frozenset[str]:

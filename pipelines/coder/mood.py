@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from pipelines.coder.rules import RuleSet
 from pipelines.coder.syntax import aux_words, governing_verb, governors, negated
+from pipelines.coder.text import span_text
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can", "ca"})
@@ -39,7 +40,7 @@ class Mood:
 
 def question(sentence: Span) -> bool:
     """A sentence asked, not stated."""
-    return sentence.text.rstrip(" \"'”’)\n").endswith("?")
+    return span_text(sentence).rstrip(" \"'”’)\n").endswith("?")
 
 
 def mood_of(trigger: Token, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
