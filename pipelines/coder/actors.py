@@ -29,7 +29,7 @@ from pipelines.coder.actors_data import (
     plural_forms,
     split_actor_code,
 )
-from pipelines.coder.syntax import governors
+from pipelines.coder.syntax import governors, kids
 from pipelines.coder.text import span_text
 from pipelines.coder.types import Actor
 
@@ -416,7 +416,7 @@ class DocActors:
         if not person and pronoun.lower_ not in STATE_PRONOUNS:
             return []
         for governor in governors(pronoun):
-            subject = next((c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
+            subject = next((c for dep, c in kids(governor) if dep in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
             if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
                 if pronoun in subject.subtree:
                     continue  # "its forces said…": the pronoun is inside that subject
@@ -626,8 +626,8 @@ _FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "du", "da", "la", 
 def _modifiers(token: Token, located: bool = False) -> Iterator[Token]:
     """Children that modify a noun phrase, with `of/from/for` objects seen through the preposition."""
     preps = OWNER_PREPS | {"in"} if located else OWNER_PREPS
-    for child in token.children:
-        if child.dep_ in MODIFIER_DEPS:
+    for dep, child in kids(token):
+        if dep in MODIFIER_DEPS:
             yield child
-        elif child.dep_ == "prep" and child.lower_ in preps:
-            yield from (grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+        elif dep == "prep" and child.lower_ in preps:
+            yield from (grandchild for d, grandchild in kids(child) if d == "pobj")

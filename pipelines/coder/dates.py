@@ -1,9 +1,12 @@
 """Event dates: the time expression governing a trigger, resolved against the story date.
 
-Time expressions are found with token patterns (a spaCy `Matcher`, built once per vocab), not with
-NER or dateparser: the pipeline runs without NER, and dateparser reads "March 19-20" as the year
-2020. The matches of a sentence are cached in its Doc's `user_data`, so dating several triggers of
-one sentence runs the matcher once, and sentences without events never run it.
+Time expressions are found with token patterns written in spaCy's `Matcher` format, not with NER
+or dateparser: the pipeline runs without NER, and dateparser reads "March 19-20" as the year 2020.
+A scanner of their own matches the patterns (set look-ups on token hashes), because spaCy's
+`Matcher` runs their `IN` tests in Python for every token, a sixth of the coding time of dated
+news; it finds exactly what the `Matcher` finds, which is kept as the reference a test compares it
+with. The expressions of a sentence are cached in its Doc's `user_data`, so dating several triggers
+of one sentence scans it once, and sentences without events are never scanned.
 
 An expression dates a trigger only when it is attached in the trigger's own clause: one of its
 tokens reaches the trigger (or, for a noun trigger, the verb governing it) through the parse
@@ -21,11 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import product
 
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -56,6 +61,7 @@ _DAY_RE = re.compile(r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$")
 _YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
 _NEUTRAL_WORDS = frozenset({"on", "in", "during", "earlier", "later"})
 _USER_DATA_KEY = ("pipelines.coder.dates", "time_expressions")
+_HASHES_KEY = ("pipelines.coder.dates", "token_hashes")
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,19 @@ class TimeExpression:
 
 # -- patterns ------------------------------------------------------------------------------------
 
-_DAY = {"TEXT": {"REGEX": _DAY_RE.pattern}}
-_YEAR = {"TEXT": {"REGEX": _YEAR_RE.pattern}}
+# The words the two regular expressions above match, spelled out: a pattern looks a word up in a
+# set far faster than it runs a regular expression on it.
+_DAY_WORDS = [f"{zero}{day}{suffix}" for day in range(1, 32) for zero in ("", "0")[: 1 + (day < 10)]
+              for suffix in ("", "st", "nd", "rd", "th")]
+_YEAR_WORDS = [str(year) for year in range(1800, 2100)]
+_DAY = {"ORTH": {"IN": _DAY_WORDS}}
+_YEAR = {"ORTH": {"IN": _YEAR_WORDS}}
 _MONTH = {"LOWER": {"IN": list(MONTHS)}}
 # After "in" only full names: "in Jan" is more often a person than January.
 _MONTH_FULL = {"LOWER": {"IN": [*_MONTH_NAMES, "sept."]}}
 _ON = {"LOWER": "on", "OP": "?"}
 _RANGE = ({"LOWER": {"IN": ["-", "–", "—", "to", "and", "through"]}}, _DAY)
+_SMALL_NUMBERS = [f"{n:0{width}d}" for width in (1, 2, 3) for n in range(10**width)]  # "5", "05", "120"
 _YEAR_TAILS: tuple[tuple[dict, ...], ...] = ((), (_YEAR,), ({"ORTH": ","}, _YEAR))
 
 
@@ -111,19 +123,160 @@ def _patterns() -> dict[str, list[list[dict]]]:
         "month": [[{"LOWER": "in"}, _MONTH_FULL, {**_YEAR, "OP": "?"}], [_MONTH, _YEAR]],
         "year": [[{"LOWER": {"IN": ["in", "during"]}}, _YEAR]],
         "ago": [[{"LOWER": {"IN": list(NUMBER_WORDS)}}, {"LOWER": {"IN": units}}, {"LOWER": "ago"}],
-                [{"TEXT": {"REGEX": r"^\d{1,3}$"}}, {"LOWER": {"IN": units}}, {"LOWER": "ago"}]],
+                [{"ORTH": {"IN": _SMALL_NUMBERS}}, {"LOWER": {"IN": units}}, {"LOWER": "ago"}]],
     }
 
 
 # Every pattern above needs one of these words (or a year): a sentence without any has no time
-# expression, and the Matcher need not run on it.
+# expression and is not scanned.
 _ANCHOR_WORDS = frozenset({*RELATIVE_DAYS, *WEEKDAYS, *MONTHS, *_MONTH_NAMES, "sept.", "last", "this", "next", "ago"})
+
+
+# -- the scanner -----------------------------------------------------------------------------------
+# spaCy's Matcher runs every {"IN": [...]} predicate in Python, for every token and pattern state.
+# The scanner reads the same patterns as data, merges them into a tree of token tests, and walks it
+# from the tokens a pattern can start with, testing a token with a set look-up. Tokens are compared
+# as the Matcher compares them: by the hash of their lower-case form (`LOWER`) or text (`ORTH`).
+
+
+@dataclass(frozen=True)
+class _TokenTest:
+    """What one token of a pattern must be: one of `words` (hashes), lower-cased or verbatim."""
+
+    words: frozenset[int]
+    verbatim: bool  # ORTH rather than LOWER
+
+
+def _token_test(spec: dict) -> tuple[_TokenTest, bool]:
+    """One Matcher token pattern as (test, optional); only the features `_patterns()` uses are read."""
+    tests = [(attr, value) for attr, value in spec.items() if attr != "OP"]
+    attr, value = tests[0] if len(tests) == 1 else (None, None)
+    is_set = isinstance(value, dict)
+    if attr not in ("LOWER", "ORTH") or (is_set and set(value) != {"IN"}) or spec.get("OP", "?") != "?":
+        raise ValueError(f"the time scanner cannot read the token pattern {spec}")
+    words = frozenset(get_string_id(word) for word in (value["IN"] if is_set else [value]))
+    return _TokenTest(words, attr == "ORTH"), "OP" in spec
+
+
+def _sequences(pattern: list[dict]) -> Iterator[tuple[_TokenTest, ...]]:
+    """The token tests of a pattern, once with and once without each optional token."""
+    read = [_token_test(spec) for spec in pattern]
+    for keep in product(*[(True, False) if optional else (True,) for _, optional in read]):
+        yield tuple(test for (test, _), kept in zip(read, keep) if kept)
+
+
+@dataclass
+class _State:
+    """Where some tokens lead in the pattern tree: the kinds matched there and the tests that may follow."""
+
+    kinds: list[str] = field(default_factory=list)
+    then: dict[_TokenTest, _State] = field(default_factory=dict)
+
+
+def _pattern_tree(patterns: dict[str, list[list[dict]]]) -> tuple[dict[int, list[_State]], dict[int, list[_State]]]:
+    """The states after a pattern's first token, by that token's lower-case hash and by its text's hash."""
+    first: dict[_TokenTest, _State] = {}
+    for kind, alternatives in patterns.items():
+        for tests in (tests for pattern in alternatives for tests in _sequences(pattern) if tests):
+            state = first.setdefault(tests[0], _State())
+            for test in tests[1:]:
+                state = state.then.setdefault(test, _State())
+            state.kinds.append(kind)
+    by_lower: dict[int, list[_State]] = {}
+    by_text: dict[int, list[_State]] = {}
+    for test, state in first.items():
+        for word in test.words:
+            (by_text if test.verbatim else by_lower).setdefault(word, []).append(state)
+    return by_lower, by_text
+
+
+_FIRST_BY_LOWER, _FIRST_BY_TEXT = _pattern_tree(_patterns())
+_ANCHORS = frozenset(get_string_id(word) for word in _ANCHOR_WORDS)
+_YEARS = frozenset(get_string_id(year) for year in _YEAR_WORDS)
+
+_Match = tuple[int, int, str]  # start, end, kind
+
+
+def _matches(lowers: list[int], texts: list[int]) -> dict[str, set[_Match]]:
+    """Every match of every pattern, by kind (overlapping; offsets in the token lists)."""
+    found: dict[str, set[_Match]] = {}
+    for start, (lower, text) in enumerate(zip(lowers, texts)):
+        if lower not in _FIRST_BY_LOWER and text not in _FIRST_BY_TEXT:
+            continue
+        pending = [(state, start + 1) for state in (*_FIRST_BY_LOWER.get(lower, ()), *_FIRST_BY_TEXT.get(text, ()))]
+        while pending:
+            state, end = pending.pop()
+            for kind in state.kinds:
+                found.setdefault(kind, set()).add((start, end, kind))
+            if end < len(lowers):
+                for test, following in state.then.items():
+                    if (texts if test.verbatim else lowers)[end] in test.words:
+                        pending.append((following, end + 1))
+    return found
+
+
+def _longest_first(matches: Iterable[_Match]) -> list[_Match]:
+    """Non-overlapping matches, taking the longest first and, among equals, the earliest.
+
+    The rule of the Matcher's greedy="LONGEST" (within one kind) and of `filter_spans` (across kinds).
+    """
+    kept, taken = [], set()
+    for start, end, kind in sorted(matches, key=lambda match: (match[0] - match[1], match[0])):
+        if taken.isdisjoint(range(start, end)):
+            kept.append((start, end, kind))
+            taken.update(range(start, end))
+    return kept
+
+
+def _scan(lowers: list[int], texts: list[int]) -> list[_Match]:
+    """The time expressions in a sentence's tokens (their hashes), in order."""
+    longest_of_each_kind = [match for found in _matches(lowers, texts).values() for match in _longest_first(found)]
+    # No two kinds match the same span (a test checks), so the order of the kinds never matters.
+    return sorted(_longest_first(longest_of_each_kind))
+
+
+def _token_hashes(sentence: Span) -> tuple[list[int], list[int]]:
+    """The LOWER and ORTH hashes of a sentence's tokens, sliced from an array of its whole Doc's.
+
+    The array is made once per Doc and kept in its `user_data`: `Span.to_array`, or reading two
+    attributes of every Token, takes longer than the scan itself.
+    """
+    hashes = sentence.doc.user_data.get(_HASHES_KEY)
+    if hashes is None:
+        hashes = sentence.doc.user_data[_HASHES_KEY] = sentence.doc.to_array([LOWER, ORTH]).T
+    lowers, texts = hashes[:, sentence.start:sentence.end].tolist()
+    return lowers, texts
+
+
+def time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
+    """A sentence's time expressions (Doc offsets), non-overlapping (longest wins).
+
+    Computed once per sentence and only for sentences that have an event to date: scanning whole
+    stories was a third of the time of a recode. Exactly what `reference_time_expressions` finds.
+    """
+    cache = sentence.doc.user_data.setdefault(_USER_DATA_KEY, {})
+    cached = cache.get(sentence.start)
+    if cached is None:
+        lowers, texts = _token_hashes(sentence)
+        if _ANCHORS.isdisjoint(lowers) and _YEARS.isdisjoint(texts):
+            cached = ()  # no word any pattern needs
+        else:
+            at = sentence.start
+            cached = tuple(TimeExpression(at + start, at + end, kind) for start, end, kind in _scan(lowers, texts))
+        cache[sentence.start] = cached
+    return cached
+
+
+# -- the reference: the Matcher the scanner replaces (tests compare the two) ------------------------
 
 _MATCHERS: dict[int, tuple[Vocab, Matcher]] = {}
 
 
 def time_matcher(vocab: Vocab) -> Matcher:
-    """The time-expression Matcher for a vocab, built on first use and then reused."""
+    """The time-expression Matcher for a vocab, built on first use and then reused.
+
+    Only the reference now: `time_expressions` scans without it.
+    """
     cached = _MATCHERS.get(id(vocab))
     if cached is not None and cached[0] is vocab:  # the id alone could be reused by a new vocab
         return cached[1]
@@ -134,23 +287,12 @@ def time_matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
-def time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
-    """A sentence's time expressions (Doc offsets), non-overlapping (longest wins).
-
-    Computed once per sentence and only for sentences that have an event to date: running the
-    matcher over whole stories was a third of the time of a recode.
-    """
-    cache = sentence.doc.user_data.setdefault(_USER_DATA_KEY, {})
-    cached = cache.get(sentence.start)
-    if cached is None and not any(t.lower_ in _ANCHOR_WORDS or _YEAR_RE.match(t.text) for t in sentence):
-        cached = cache[sentence.start] = ()  # no word any pattern needs: no matcher run
-    if cached is None:
-        matcher = time_matcher(sentence.doc.vocab)
-        offset = sentence.start  # a Matcher run on a Span gives offsets within the span
-        spans = [Span(sentence.doc, offset + start, offset + end, label=key) for key, start, end in matcher(sentence)]
-        cached = tuple(TimeExpression(s.start, s.end, s.label_) for s in sorted(filter_spans(spans)))
-        cache[sentence.start] = cached
-    return cached
+def reference_time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
+    """What `time_expressions` finds, found by spaCy's Matcher over `_patterns()` (uncached, slow)."""
+    offset = sentence.start  # a Matcher run on a Span gives offsets within the span
+    spans = [Span(sentence.doc, offset + start, offset + end, label=key)
+             for key, start, end in time_matcher(sentence.doc.vocab)(sentence)]
+    return tuple(TimeExpression(s.start, s.end, s.label_) for s in sorted(filter_spans(spans)))
 
 
 # -- which expression governs the trigger ---------------------------------------------------------

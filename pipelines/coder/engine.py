@@ -25,11 +25,11 @@ from spacy.tokens import Doc, Span, Token
 from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
-from pipelines.coder.dates import resolve_event_date, time_matcher
+from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object
+from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object, kids, release
 from pipelines.coder.text import clean_text, span_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
@@ -136,7 +136,6 @@ class EventCoder:
         strings and lexemes spaCy added for them, so memory stays flat over a long run of new words
         (names, numbers). Nothing leaves a zone but CodedDocuments, which hold plain Python values.
         """
-        self._build_lazy_matchers()
         zone_size = max(batch_size, ZONE_DOCUMENTS)
         if n_process == 1:
             # One nlp.pipe call per zone, parsed and coded whole inside it: with one long call,
@@ -160,12 +159,14 @@ class EventCoder:
         with self.nlp.memory_zone():
             return [self.code_parsed(doc, document) for doc, document in itertools.islice(parses, limit)]
 
-    def _build_lazy_matchers(self) -> None:
-        """Build the matchers made on first use now: strings added inside a memory zone vanish with it."""
-        time_matcher(self.nlp.vocab)
-
     def code_parsed(self, doc: Doc, document: Document, trace: Trace | None = None) -> CodedDocument:
         """Code one already-parsed document."""
+        try:
+            return self._code_doc(doc, document, trace)
+        finally:
+            release(doc)
+
+    def _code_doc(self, doc: Doc, document: Document, trace: Trace | None) -> CodedDocument:
         doc_actors = self.finder.tag(doc, document.story_date)
         events: list[Event] = []
         sentences = list(doc.sents)
@@ -248,7 +249,7 @@ class EventCoder:
                 if outcome.code is None:
                     continue
                 for source, target in outcome.pairs:
-                    event = self._event(document, sentence, index, token, outcome, source, target)
+                    event = self._event(document, sentence, index, token, outcome, source, target, doc_actors)
                     _keep_most_specific(fallbacks if rule.fallback else events, event)
                 break
         # A fallback adds nothing where a specific rule coded the same two actors, or the same
@@ -266,7 +267,7 @@ class EventCoder:
         """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb."""
         pos = TRIGGER_POS.get(token.pos_)
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
-            if any(child.dep_ in ("dobj", "nsubj", "prep", "prt") for child in token.children):
+            if any(dep in ("dobj", "nsubj", "prep", "prt") for dep, _ in kids(token)):
                 return "verb", self.rules.verb_forms[token.lower_]
         return pos, token.lemma_.lower()
 
@@ -277,6 +278,8 @@ class EventCoder:
         if code is None:
             return RuleOutcome(rule, None, reason=f"not coded: {mood.reason}")
         sources = self._fill(rule, rule.source, trigger, doc_actors)
+        if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
+            return RuleOutcome(rule, None, reason="no source actor")
         targets = self._fill(rule, rule.target, trigger, doc_actors)
         end = trigger.sent.end  # the story's country so far, this sentence included
 
@@ -294,7 +297,7 @@ class EventCoder:
         )
         if rule.source_agents is not None:
             sources = tuple(s for s in sources if s.agent in rule.source_agents)
-        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country)
+        between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country) if rule.symmetric else ()
         pairs = _pairs(rule, sources, targets, between)
         if not pairs and (own := _own_side(rule.target, sources)):
             # No target, or only the source's own bare country ("imposed a curfew in Algiers").
@@ -399,10 +402,13 @@ class EventCoder:
 
     def _event(
         self, document: Document, sentence: Span, index: int, trigger: Token,
-        outcome: RuleOutcome, source: Actor, target: Actor,
+        outcome: RuleOutcome, source: Actor, target: Actor, doc_actors: DocActors,
     ) -> Event:
-        date = resolve_event_date(trigger, document.story_date, announced=outcome.mood == moods.INTENT)
-        place = resolve_place(trigger, self.places)
+        key = ("date", trigger.i, outcome.mood == moods.INTENT)  # one date for all pairs of a trigger
+        if key not in doc_actors.memo:
+            doc_actors.memo[key] = resolve_event_date(trigger, document.story_date, announced=key[2])
+        date = doc_actors.memo[key]
+        place = self._trigger_place(trigger, doc_actors)
         return Event(
             doc_id=document.doc_id,
             sentence_index=index,
@@ -514,7 +520,7 @@ def _subject_in(verb: Token, words: frozenset[str]) -> bool:
 
 def _agentless_passive(verb: Token) -> bool:
     """ "were arrested" with no "by" phrase."""
-    deps = {child.dep_ for child in verb.children}
+    deps = {dep for dep, _ in kids(verb)}
     return "auxpass" in deps and "agent" not in deps
 
 
@@ -594,7 +600,7 @@ def _distinct(source: Actor, target: Actor) -> bool:
 
 def _verb_text(trigger: Token) -> str:
     """The trigger with its particle and auxiliaries: "has been lashing out"."""
-    parts = [c for c in trigger.children if c.dep_ in ("aux", "auxpass", "neg", "prt")] + [trigger]
+    parts = [c for dep, c in kids(trigger) if dep in ("aux", "auxpass", "neg", "prt")] + [trigger]
     return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from pipelines.coder.rules import RuleSet
-from pipelines.coder.syntax import aux_words, governing_verb, governors, negated
+from pipelines.coder.syntax import aux_words, governing_verb, governors, kids, negated
 from pipelines.coder.text import span_text
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
@@ -70,7 +70,7 @@ def _clause_of(trigger: Token, is_noun: bool) -> Token | None:
 def _noun_without_verb(noun: Token) -> Mood:
     if negated(noun):
         return Mood("negated", f"'no' before '{noun.text}'")
-    modifiers = {child.lower_ for child in noun.children if child.dep_ in ("amod", "compound")}
+    modifiers = {child.lower_ for dep, child in kids(noun) if dep in ("amod", "compound")}
     if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:
         return Mood("blocked", f"hypothetical '{noun.text}'")
     if _under_condition(noun):
@@ -82,7 +82,7 @@ def _noun_without_verb(noun: Token) -> Mood:
 
 def _under_condition(token: Token) -> bool:
     chain = [token, *governors(token)]
-    return any(child.dep_ == "mark" and child.lower_ in CONDITION_MARKS for node in chain for child in node.children)
+    return any(dep == "mark" and child.lower_ in CONDITION_MARKS for node in chain for dep, child in kids(node))
 
 
 def _conditional(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
@@ -111,7 +111,7 @@ def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) 
     # is the criticism. Only light verbs ("held talks", "launched an attack") carry a nominal event.
     if trigger.dep_ in ("dobj", "obj") and lemma not in rules.word_class("light_verbs"):
         return Mood("blocked", f"'{trigger.text}' is the object of '{clause.text}', not an event of its own")
-    modifiers = {child.lower_ for child in trigger.children if child.dep_ in ("amod", "compound")}
+    modifiers = {child.lower_ for dep, child in kids(trigger) if dep in ("amod", "compound")}
     if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:
         return Mood("blocked", f"hypothetical '{trigger.text}'")
     return None
@@ -153,7 +153,7 @@ def _subjunctive(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> 
     """ "reiterated its demand that Israel *ease* restrictions": a that-clause whose verb is the
     bare base form after a subject (a mandative subjunctive) is asked for, not done."""
     if clause.dep_ == "ccomp" and clause.tag_ == "VB" and not aux_words(clause) and any(
-        c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
+        dep in ("nsubj", "nsubjpass") for dep, _ in kids(clause)
     ):
         return Mood("blocked", f"subjunctive '{clause.text}': asked for, not done")
     return None
@@ -175,7 +175,7 @@ def _auxiliaries(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> 
 
 def _going_to(clause: Token) -> bool:
     head = clause.head
-    return clause.dep_ == "xcomp" and head.lemma_ == "go" and any(c.lower_ in ("is", "are", "was", "were", "'s", "'re") for c in head.children)
+    return clause.dep_ == "xcomp" and head.lemma_ == "go" and any(c.lower_ in ("is", "are", "was", "were", "'s", "'re") for _, c in kids(head))
 
 
 def _reported(clause: Token, rules: RuleSet) -> bool:

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.coder.syntax import clause_head
+from pipelines.coder.syntax import clause_head, kids
 
 CITY_MIN_POPULATION = 15_000
 # English and older names ("New York", "Bombay", "Saigon") come from geonames' alternate names, but
@@ -234,27 +234,27 @@ def _attachment_heads(trigger: Token) -> Iterator[Token]:
     yield trigger
     if verb != trigger:
         yield verb
-    yield from (child for child in verb.children if child.dep_ in ("dobj", "obj"))
+    yield from (child for dep, child in kids(verb) if dep in ("dobj", "obj"))
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         yield verb.head
 
 
 def _locative_objects(head: Token) -> Iterator[Token]:
     """Objects of the head's in/at/near phrases, then their appositions and possessors."""
-    for prep in head.children:
-        if prep.dep_ == "prep" and prep.lower_ in LOCATIVE_PREPS:
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+    for dep, prep in kids(head):
+        if dep == "prep" and prep.lower_ in LOCATIVE_PREPS:
+            for obj in (c for d, c in kids(prep) if d == "pobj"):
                 yield obj
                 yield from _inner_names(obj)
 
 
 def _inner_names(obj: Token) -> Iterator[Token]:
     """ "the Egyptian capital, Cairo" (appos), "Egypt's capital" (poss), "the city of Homs" (of)."""
-    for child in obj.children:
-        if child.dep_ in ("appos", "poss"):
+    for dep, child in kids(obj):
+        if dep in ("appos", "poss"):
             yield child
-        elif child.dep_ == "prep" and child.lower_ == "of" and obj.lemma_.lower() in PLACE_NOUNS:
-            yield from (c for c in child.children if c.dep_ == "pobj")
+        elif dep == "prep" and child.lower_ == "of" and obj.lemma_.lower() in PLACE_NOUNS:
+            yield from (c for d, c in kids(child) if d == "pobj")
 
 
 def _name_phrases(token: Token, max_words: int) -> Iterator[Span]:

@@ -16,6 +16,7 @@ from pipelines.coder.syntax import (
     direct_object,
     governing_verb,
     governors,
+    kids,
     own_subject,
     possessor,
     prep_objects,
@@ -107,12 +108,12 @@ def _depth_below(token: Token, ancestor: Token) -> int:
 def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
     """What an event is about: the trigger's subtree without its subject and reported clauses."""
     scope: list[Token] = []
-    frontier = [(child, 1) for child in trigger.children if child.dep_ not in _OUT_OF_SCOPE]
+    frontier = [(child, 1) for dep, child in kids(trigger) if dep not in _OUT_OF_SCOPE]
     while frontier:
         token, depth = frontier.pop()
         scope.append(token)
         if depth < max_depth:
-            frontier += [(child, depth + 1) for child in token.children if child.dep_ not in ("relcl", "parataxis")]
+            frontier += [(child, depth + 1) for dep, child in kids(token) if dep not in ("relcl", "parataxis")]
     return scope
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 # Relations through which an embedded verb shares its governor's subject:
 # "agreed to meet" (xcomp), "met and signed" (conj), "Denouncing X, the official said" (advcl).
@@ -17,9 +17,33 @@ SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})  
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "parataxis"})
 
 
+def kids(token: Token) -> tuple[tuple[str, Token], ...]:
+    """The token's children with their dependency labels, left to right.
+
+    Read from spaCy once per token and kept in the Doc's `user_data`: rules, slots, mood and
+    places ask for the same children many times, and spaCy builds new Token objects (and looks
+    up each label) on every `token.children`. `release` drops what a Doc keeps.
+    """
+    cache = token.doc.user_data.get(_KIDS)
+    if cache is None:
+        cache = token.doc.user_data[_KIDS] = {}
+    found = cache.get(token.i)
+    if found is None:
+        found = cache[token.i] = tuple((child.dep_, child) for child in token.children)
+    return found
+
+
+def release(doc: Doc) -> None:
+    """Forget the children `kids` kept for a Doc (they refer back to it)."""
+    doc.user_data.pop(_KIDS, None)
+
+
+_KIDS = ("pipelines.coder.syntax", "kids")
+
+
 def children(token: Token, *deps: str) -> list[Token]:
     """The token's children with any of the given dependency labels, left to right."""
-    return [child for child in token.children if child.dep_ in deps]
+    return [child for dep, child in kids(token) if dep in deps]
 
 
 def first_child(token: Token, *deps: str) -> Token | None:
@@ -29,7 +53,7 @@ def first_child(token: Token, *deps: str) -> Token | None:
 
 def is_passive(verb: Token) -> bool:
     """True for a passive verb: "was rejected", "were expelled"."""
-    return any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
+    return any(dep in ("nsubjpass", "auxpass") for dep, _ in kids(verb))
 
 
 def own_subject(verb: Token) -> Token | None:
@@ -76,8 +100,8 @@ def direct_object(verb: Token) -> Token | None:
 def prep_objects(head: Token, prep_lemma: str) -> list[Token]:
     """Objects of the head's preposition `prep_lemma`: "talks *with* Japan" → [Japan]."""
     found = []
-    for prep in head.children:
-        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ == prep_lemma:
+    for dep, prep in kids(head):
+        if dep in ("prep", "agent", "dative") and prep.lower_ == prep_lemma:
             found.extend(children(prep, "pobj", "pcomp"))
     return found
 
@@ -123,13 +147,13 @@ MEASURE_NOUNS = frozenset({
 
 def negated(token: Token) -> bool:
     """A `not`/`never` on the token or the verb governing it; `no` on a noun."""
-    if any(child.dep_ == "neg" for child in token.children):
+    if any(dep == "neg" for dep, _ in kids(token)):
         return True
     if token.pos_ in ("NOUN", "PROPN"):
-        return any(child.dep_ == "det" and child.lower_ in ("no",) for child in token.children)
+        return any(dep == "det" and child.lower_ in ("no",) for dep, child in kids(token))
     return False
 
 
 def aux_words(verb: Token) -> set[str]:
     """Lower-cased auxiliaries of a verb: {"will", "be"}."""
-    return {child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
+    return {child.lower_ for dep, child in kids(verb) if dep in ("aux", "auxpass")}

@@ -112,11 +112,26 @@ def test_an_impossible_day_falls_back_to_the_story_date(nlp):
     assert (found.date, found.precision) == (FRIDAY, "story")
 
 
-def test_the_matcher_runs_once_per_sentence(nlp, monkeypatch):
+def count_scans(monkeypatch) -> list[int]:
+    """One entry per sentence the scanner reads."""
+    calls: list[int] = []
+    real = dates._scan
+    monkeypatch.setattr(dates, "_scan", lambda lowers, texts: calls.append(1) or real(lowers, texts))
+    return calls
+
+
+def test_a_sentence_is_scanned_once(nlp, monkeypatch):
     doc = nlp("The ministers met on Wednesday and signed a deal last week.")
-    calls = []
-    real = dates.time_matcher
-    monkeypatch.setattr(dates, "time_matcher", lambda vocab: calls.append(1) or real(vocab))
+    calls = count_scans(monkeypatch)
     for token in doc:
         resolve_event_date(token, FRIDAY)
     assert len(calls) == 1
+
+
+def test_a_sentence_without_time_words_is_never_scanned(nlp, monkeypatch):
+    doc = nlp("The ministers met in Geneva on a cold night and signed a deal.")
+    calls = count_scans(monkeypatch)
+    for token in doc:
+        resolve_event_date(token, FRIDAY)
+    assert calls == []
+    assert dates.time_expressions(doc[:]) == ()

@@ -58,3 +58,16 @@ def test_a_trigger_written_in_capitals_is_still_tried(coder: EventCoder) -> None
     # The tagger reads "CONDEMNED" as a name with the lemma in capitals; the rule is still tried.
     tried = coder.explain("Nepal CONDEMNED Bhutan on Monday.").split("RULES TRIED")[1]
     assert "'CONDEMNED' (lemma CONDEMNED): rule disapprove" in tried
+
+
+def test_coding_a_doc_leaves_no_children_kept_in_it(coder: EventCoder) -> None:
+    # The children `kids` keeps refer back to their Doc: left in it, every coded Doc would wait
+    # for Python's cycle collector instead of being freed at once.
+    from pipelines.coder.syntax import _KIDS, kids
+    from pipelines.coder.types import Document
+
+    text = "Nepal's prime minister met his Bhutanese counterpart in Thimphu on Monday."
+    doc = coder.nlp(text)
+    assert kids(doc[3])  # "minister" has children, now kept
+    coder.code_parsed(doc, Document(doc_id="d", text=text))
+    assert _KIDS not in doc.user_data
