@@ -77,7 +77,7 @@ def run_backfill(
     from tqdm import tqdm
 
     from pipelines.definitions import defs
-    from pipelines.defs.partitions import story_dates
+    from pipelines.defs.partitions import date_ranges, story_dates
     from pipelines.lib.inventory import scan
 
     instance = dg.DagsterInstance.get()
@@ -119,28 +119,6 @@ def run_backfill(
         print(f"eventcoder: {len(failed)} dates failed validation or coding: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
-
-
-def date_ranges(dates: list[str], partitions: Sequence[str], size: int | None = None) -> list[list[str]]:
-    """The dates as runs: consecutive in the partitions' order (a range run covers every partition
-    between its first and last date), at most `size` (DATES_PER_RUN) a run."""
-    from pipelines.defs.partitions import DATES_PER_RUN
-
-    size = size or DATES_PER_RUN
-    wanted = set(dates)
-    ranges: list[list[str]] = []
-    current: list[str] = []
-    for partition in partitions:
-        if partition in wanted and len(current) < size:
-            current.append(partition)
-            continue
-        if current:
-            ranges.append(current)
-        current = [partition] if partition in wanted else []
-    if current:
-        ranges.append(current)
-    placed = {date for group in ranges for date in group}
-    return ranges + [[date] for date in dates if date not in placed]
 
 
 def _run_ranges(job, instance, config: dict, ranges: list[list[str]]) -> Iterator[RunSummary]:

@@ -1,4 +1,4 @@
-"""Protects `eventcoder pipeline run`'s grouping of story dates into runs (`pipelines/run.py`): runs
+"""Protects the grouping of story dates into runs (`date_ranges`, used by `eventcoder pipeline run` and the nightly schedule): runs
 cover consecutive partitions only, and a range run that fails is followed by one run per date, so
 a date that fails blocks only itself, as when every date had its own run.
 """
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from pipelines.lib import aggregates, parquet_io
-from pipelines.run import date_ranges, run_backfill
+from pipelines.defs.partitions import date_ranges
+from pipelines.run import run_backfill
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
 

@@ -18,12 +18,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.coder.engine import EventCoder
 from pipelines.definitions import defs
 from pipelines.defs.coding.assets import CODE_VERSION
 from pipelines.defs.coding.schedules import CODE_VERSION_TAG, nightly_recode, stale_dates
 from pipelines.defs.ingest.sensors import new_stories_sensor
 from pipelines.defs.resources import StorageResource
 from pipelines.run import run_backfill
+
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
 FIXTURE_DATES = ["2023-10-02", "2023-10-03", "2023-10-04"]
@@ -73,12 +76,28 @@ def sensor_tick(instance: dg.DagsterInstance, raw: Path, cursor: str | None) -> 
     return Tick(sorted(request.partition_key for request in result.run_requests), sorted(added), result.cursor)
 
 
-def schedule_tick(instance: dg.DagsterInstance, raw: Path) -> list[str]:
-    """Evaluate the nightly schedule; returns the requested story dates."""
+def schedule_requests(instance: dg.DagsterInstance, raw: Path) -> list[list[str]]:
+    """Evaluate the nightly schedule; the story dates of each run it requests (a range run's
+    dates read from its range tags as Dagster reads them: the partitions from first to last)."""
     context = dg.build_schedule_context(
         instance=instance, resources={"storage": storage_for(raw)}, repository_def=defs.get_repository_def()
     )
-    return sorted(request.partition_key for request in nightly_recode.evaluate_tick(context).run_requests)
+    requests = nightly_recode.evaluate_tick(context).run_requests
+    assert len({request.run_key for request in requests}) == len(requests), "run keys must differ within a tick"
+    partitions = instance.get_dynamic_partitions("story_dates")
+    runs = []
+    for request in requests:
+        if request.partition_key is not None:
+            runs.append([request.partition_key])
+            continue
+        first, last = request.tags[RANGE_START], request.tags[RANGE_END]
+        runs.append(partitions[partitions.index(first) : partitions.index(last) + 1])
+    return runs
+
+
+def schedule_tick(instance: dg.DagsterInstance, raw: Path) -> list[str]:
+    """Evaluate the nightly schedule; returns the requested story dates."""
+    return sorted(date for run in schedule_requests(instance, raw) for date in run)
 
 
 def write_story(path: Path, doc_id: str, date: str, text: str) -> None:
@@ -161,6 +180,11 @@ def test_the_schedule_codes_dates_never_coded_and_registers_them(instance, raw) 
     assert sorted(instance.get_dynamic_partitions("story_dates")) == FIXTURE_DATES
 
 
+def test_the_schedule_codes_consecutive_dates_in_one_run(instance, raw) -> None:
+    # A recode of years after a dictionary change: a month of dates a run, not a run per date.
+    assert schedule_requests(instance, raw) == [FIXTURE_DATES]
+
+
 @pytest.mark.slow
 def test_the_schedule_recodes_only_dates_coded_under_another_version(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -180,3 +204,26 @@ def test_the_schedule_recodes_only_dates_coded_under_another_version(
 
     # A new coder or dictionary version makes every date stale.
     assert stale_dates(instance, FIXTURE_DATES, "9.9.9+newdictionary") == FIXTURE_DATES
+
+
+@pytest.mark.slow
+def test_a_date_whose_coding_failed_is_recoded_in_a_run_of_its_own(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_story(raw / "2023-10-05.jsonl", "later", "2023-10-05", "Nepal's prime minister met Bhutan's foreign minister in Kathmandu.")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "pipeline_home"))
+    original = EventCoder.code_parsed
+
+    def failing(self, doc, document, trace=None):
+        if str(document.story_date) == "2023-10-03":
+            raise RuntimeError("the coder breaks on this date")
+        return original(self, doc, document, trace)
+
+    monkeypatch.setattr(EventCoder, "code_parsed", failing)
+    assert run_backfill(raw, tmp_path / "coded") == 1  # 2023-10-03 failed, alone as well
+    monkeypatch.setattr(EventCoder, "code_parsed", original)
+
+    # A new dictionary version: every date is stale. The failed date is not put back in a range
+    # with the others, which would fail together with it again.
+    monkeypatch.setattr("pipelines.defs.coding.schedules.CODE_VERSION", "9.9.9+newdictionary")
+    assert schedule_requests(dg.DagsterInstance.get(), raw) == [["2023-10-02"], ["2023-10-04", "2023-10-05"], ["2023-10-03"]]

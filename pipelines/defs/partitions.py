@@ -8,6 +8,7 @@ run` groups dates the same way (`pipelines/run.py`).
 """
 
 import warnings
+from collections.abc import Sequence
 
 import dagster as dg
 
@@ -19,6 +20,52 @@ story_dates = dg.DynamicPartitionsDefinition(name="story_dates")
 # A month of dates a run: few runs for a backfill of years, and a failure re-runs one month.
 DATES_PER_RUN = 31
 BACKFILL_POLICY = dg.BackfillPolicy.multi_run(max_partitions_per_run=DATES_PER_RUN)
+CODED_EVENTS = dg.AssetKey("coded_events")  # whose failed partitions `range_run_requests` runs alone
+
+
+def date_ranges(dates: list[str], partitions: Sequence[str], size: int | None = None) -> list[list[str]]:
+    """The dates as runs: consecutive in the partitions' order (a range run covers every partition
+    between its first and last date), at most `size` (DATES_PER_RUN) a run."""
+    size = size or DATES_PER_RUN
+    wanted = set(dates)
+    ranges: list[list[str]] = []
+    current: list[str] = []
+    for partition in partitions:
+        if partition in wanted and len(current) < size:
+            current.append(partition)
+            continue
+        if current:
+            ranges.append(current)
+        current = [partition] if partition in wanted else []
+    if current:
+        ranges.append(current)
+    placed = {date for group in ranges for date in group}
+    return ranges + [[date] for date in dates if date not in placed]
+
+
+def range_run_requests(instance: dg.DagsterInstance, dates: list[str]) -> list[dg.RunRequest]:
+    """Run requests for registered story dates, grouped as `date_ranges`: one run per range of
+    consecutive dates (a run's start-up, the coder and the validation suites are paid once per
+    range, not once per date). Each request has a run key unique within a schedule's tick.
+
+    A date whose last coding attempt failed is requested alone, so that one bad date does not
+    fail its whole range again every night.
+    """
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    if not dates:
+        return []
+    status = instance.get_status_by_partition(CODED_EVENTS, dates, story_dates) or {}
+    failed = [date for date in dates if status.get(date) == dg.AssetPartitionStatus.FAILED]
+    groups = date_ranges([date for date in dates if date not in failed], instance.get_dynamic_partitions(story_dates.name))
+    requests = []
+    for group in [*groups, *([date] for date in failed)]:
+        if len(group) == 1:
+            requests.append(dg.RunRequest(partition_key=group[0], run_key=group[0]))
+        else:
+            tags = {ASSET_PARTITION_RANGE_START_TAG: group[0], ASSET_PARTITION_RANGE_END_TAG: group[-1]}
+            requests.append(dg.RunRequest(run_key=f"{group[0]}..{group[-1]}", tags=tags))
+    return requests
 
 
 def add_partition_metadata(context: dg.AssetExecutionContext, dates: list[str], date: str, metadata: dict) -> None:

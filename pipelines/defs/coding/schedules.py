@@ -1,11 +1,11 @@
-"""The nightly recode: new dates, and dates coded with older coder or dictionary versions."""
+"""The nightly recode: new dates, and dates coded with older coder or dictionary versions, in range runs."""
 
 
 import dagster as dg
 
 from pipelines.defs.coding.assets import CODE_VERSION, coded_events
 from pipelines.defs.jobs import code_stories_job
-from pipelines.defs.partitions import story_dates
+from pipelines.defs.partitions import range_run_requests, story_dates
 from pipelines.defs.resources import StorageResource
 from pipelines.lib.inventory import scan
 
@@ -41,5 +41,6 @@ def nightly_recode(context: dg.ScheduleEvaluationContext, storage: StorageResour
         # A schedule cannot return partition requests, so it registers new dates itself;
         # the run requests below would otherwise name partitions that do not exist.
         context.instance.add_dynamic_partitions(story_dates.name, new)
-    # A schedule's run key is scoped to its tick; Dagster requires one when a tick requests several runs.
-    return [dg.RunRequest(partition_key=date, run_key=date) for date in stale_dates(context.instance, dates, CODE_VERSION)]
+    # A month of consecutive dates a run: a recode of years after a dictionary change is dozens
+    # of runs, not one per date.
+    return range_run_requests(context.instance, stale_dates(context.instance, dates, CODE_VERSION))
