@@ -71,3 +71,18 @@ def test_coding_a_doc_leaves_no_children_kept_in_it(coder: EventCoder) -> None:
     assert kids(doc[3])  # "minister" has children, now kept
     coder.code_parsed(doc, Document(doc_id="d", text=text))
     assert _KIDS not in doc.user_data
+
+
+def test_parses_are_read_a_chunk_ahead_of_coding_and_keep_their_order() -> None:
+    from pipelines.coder.engine import parsed_ahead
+
+    pulled: list[int] = []
+
+    def parses():
+        for number in range(7):
+            pulled.append(number)
+            yield number, f"document {number}"
+
+    ahead = parsed_ahead(parses(), size=3)
+    assert next(ahead) == (0, "document 0") and pulled == [0, 1, 2]  # three parsed before the first is coded
+    assert [number for number, _ in ahead] == [1, 2, 3, 4, 5, 6]

@@ -52,11 +52,14 @@ def coded_events(
         stories = _documents(tables.read(storage.coded, "documents", date))
         stats = CacheStats()
         records: list[dict] = []
-        parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
-        for doc, document in parses:
-            coded = event_coder.code_parsed(doc, document)
-            records += event_records(coded, versions)
-            progress.update(sentences=coded.n_sentences, events=len(coded.events))
+        # One memory zone a date: the strings spaCy adds for a date's words are freed after it, so a
+        # run over a long range of dates does not grow (nothing but plain records leaves the zone).
+        with event_coder.nlp.memory_zone():
+            parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
+            for doc, document in parses:
+                coded = event_coder.code_parsed(doc, document)
+                records += event_records(coded, versions)
+                progress.update(sentences=coded.n_sentences, events=len(coded.events))
         frame = events_frame(records)
         path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
         if stats.unreadable_packs:
