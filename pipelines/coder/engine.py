@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy
 from spacy.attrs import LEMMA, LOWER, POS
-from spacy.parts_of_speech import IDS
 from spacy.language import Language
+from spacy.parts_of_speech import IDS
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.coder import mood as moods
@@ -44,6 +45,7 @@ LEMMA_MEMORY = 200_000
 # Documents per nlp.memory_zone(): each zone rebuilds the lexemes of the words it meets, which
 # costs about 8 % of the run with one zone per 64-document batch and well under 1 % at 512.
 ZONE_DOCUMENTS = 512
+_NO_TENSOR = numpy.zeros((0,), dtype="float32")
 PARSE_AHEAD = 512  # Docs parsed before the first of them is coded (`parsed_ahead`)
 # Material conflict (CAMEO roots 15-20): the roots whose events may have an unnamed attacker.
 MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
@@ -128,7 +130,9 @@ class EventCoder:
         # documents pair up with their Docs again by position (tee buffers only those in flight).
         documents, originals = itertools.tee(documents)
         texts = (clean_text(document.text) for document in documents)
-        yield from zip(self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process), originals)
+        for doc, document in zip(self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process), originals):
+            doc.tensor = _NO_TENSOR  # tok2vec's output, read by nothing after the parse (a Doc's largest part)
+            yield doc, document
 
     def code_documents(self, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[CodedDocument]:
         """Parse and code documents, streaming.
@@ -158,7 +162,7 @@ class EventCoder:
     def _code_in_zone(self, parses: Iterator[tuple[Doc, Document]], limit: int) -> list[CodedDocument]:
         """Code up to `limit` parses inside one memory zone (an empty list when they have run out)."""
         with self.nlp.memory_zone():
-            return [self.code_parsed(doc, document) for doc, document in parsed_ahead(parses, limit)]
+            return [self.code_parsed(doc, document) for doc, document in parsed_ahead(itertools.islice(parses, limit))]
 
     def code_parsed(self, doc: Doc, document: Document, trace: Trace | None = None) -> CodedDocument:
         """Code one already-parsed document."""
