@@ -333,6 +333,8 @@ def governing_expression(trigger: Token) -> tuple[TimeExpression, Token] | None:
     doc = trigger.doc
     sentence = trigger.sent
     candidates = time_expressions(sentence)
+    if not candidates:
+        return None
     for anchors, verb in _anchor_tiers(trigger):
         scored = [(d, e.start, e) for e in candidates if (d := _distance(doc, e, anchors)) is not None]
         if scored:
