@@ -102,7 +102,7 @@ class ActorFinder:
             # spaCy keeps proper-noun plurals as they are ("Israelis"), so list the plural forms too.
             adjectives = [form for adjective in entry.adjectives for form in (adjective, *plural_forms(adjective))]
             self._add(nlp, f"adjective:{entry.code}", Mention("adjective", 0, 0, country=entry.code), adjectives)
-            self._add(nlp, f"capital:{entry.code}", Mention("capital", 0, 0, country=entry.code), entry.capitals)
+            self._add(nlp, f"capital:{entry.code}", Mention("capital", 0, 0, country=entry.code, agent="GOV"), entry.capitals)
             for phrase, agent in entry.seats:
                 label = f"seat:{entry.code}:{agent}"
                 self._add(nlp, label, Mention("seat", 0, 0, country=entry.code, agent=agent), [phrase])

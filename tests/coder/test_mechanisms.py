@@ -71,6 +71,12 @@ def test_domestic_actors_get_the_country_of_their_counterpart(code) -> None:
     assert ("GTMOPP", "GTMGOV", "111") in code("Guatemala's opposition criticized the government.")
 
 
+def test_a_capital_named_as_an_actor_is_the_government(code) -> None:
+    # CAMEO reads "Harare said" as the government, so rebels can act on their own capital.
+    assert ("ZWEREB", "ZWEGOV", "106") in code("Zimbabwean rebels demanded talks with Harare on Tuesday.")
+    assert ("SRBGOV", "HRV", "111") in code("Belgrade condemned Croatia on Friday.")
+
+
 def test_places_are_not_actors(code) -> None:
     assert code("Japan met Indonesia in Beijing, China.") == {("JPN", "IDN", "040")}
     events = code("Japan and Indonesia held talks in Beijing, China.")
