@@ -302,6 +302,8 @@ class EventCoder:
         )
         if rule.source_agents is not None:
             sources = tuple(s for s in sources if s.agent in rule.source_agents)
+        if rule.not_source_agents is not None:
+            sources = tuple(s for s in sources if s.agent not in rule.not_source_agents)
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country) if rule.symmetric else ()
         pairs = _pairs(rule, sources, targets, between)
         if not pairs and (own := _own_side(rule.target, sources)):

@@ -29,7 +29,7 @@ PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
-    "source", "target", "intent", "negated", "symmetric", "fallback", "note",
+    "not_source_agents", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -53,6 +53,7 @@ class Rule:
     xcomp: frozenset[str] | None = None
     subject_words: frozenset[str] | None = None
     source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must have
+    not_source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must not have
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
@@ -175,6 +176,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         xcomp=words("xcomp"),
         subject_words=words("subject_words"),
         source_agents=frozenset(a.upper() for a in words("source_agents")) if "source_agents" in entry else None,
+        not_source_agents=frozenset(a.upper() for a in words("not_source_agents")) if "not_source_agents" in entry else None,
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
         symmetric=bool(entry.get("symmetric", False)),

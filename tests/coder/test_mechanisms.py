@@ -77,6 +77,13 @@ def test_a_capital_named_as_an_actor_is_the_government(code) -> None:
     assert ("SRBGOV", "HRV", "111") in code("Belgrade condemned Croatia on Friday.")
 
 
+def test_private_travellers_make_no_visit(code) -> None:
+    # CAMEO's visits (042) are by officials and organisations, not tourists or students.
+    assert not any(c == "042" for _, _, c in code("Thousands of Danish tourists visited Lisbon in August."))
+    assert not any(c == "042" for _, _, c in code("Chilean students travelled to Peru for a football match."))
+    assert ("DNKGOV", "PRT", "042") in code("The Danish prime minister visited Portugal in August.")
+
+
 def test_places_are_not_actors(code) -> None:
     assert code("Japan met Indonesia in Beijing, China.") == {("JPN", "IDN", "040")}
     events = code("Japan and Indonesia held talks in Beijing, China.")
