@@ -109,7 +109,8 @@ def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) 
         return Mood("blocked", f"'{trigger.text}' is asked for or refused ('{clause.text}'), not done")
     # "Germany criticized Russia's invasion": the invasion is what is criticized; the event coded
     # is the criticism. Only light verbs ("held talks", "launched an attack") carry a nominal event.
-    if trigger.dep_ in ("dobj", "obj") and lemma not in rules.word_class("light_verbs"):
+    # Likewise in the passive: "the invasion was condemned by Germany".
+    if trigger.dep_ in ("dobj", "obj", "nsubjpass") and lemma not in rules.word_class("light_verbs"):
         return Mood("blocked", f"'{trigger.text}' is the object of '{clause.text}', not an event of its own")
     modifiers = {child.lower_ for dep, child in kids(trigger) if dep in ("amod", "compound")}
     if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:

@@ -84,6 +84,13 @@ def test_private_travellers_make_no_visit(code) -> None:
     assert ("DNKGOV", "PRT", "042") in code("The Danish prime minister visited Portugal in August.")
 
 
+def test_an_event_named_as_what_is_criticized_is_not_coded_itself(code) -> None:
+    # The criticism is the event reported; the invasion is only referred to (and undated).
+    assert code("Norway condemned the Iraqi invasion of Kuwait.") == {("NOR", "IRQ", "111")}
+    assert not any(c.startswith("19") for _, _, c in code("The invasion of Kuwait was condemned by Norway."))
+    assert ("IRQ", "KWT", "192") in code("Iraq launched an invasion of Kuwait in August.")
+
+
 def test_places_are_not_actors(code) -> None:
     assert code("Japan met Indonesia in Beijing, China.") == {("JPN", "IDN", "040")}
     events = code("Japan and Indonesia held talks in Beijing, China.")
