@@ -116,10 +116,15 @@ def _lookup_key(name: str) -> str:
 
 
 def fold(name: str) -> str:
-    """A lookup key: lower case, accents and repeated spaces removed ("São  Paulo" → "sao paulo")."""
+    """A lookup key: lower case, accents, apostrophes and repeated spaces removed ("São  Paulo" →
+    "sao paulo"; the gazetteer's "Sāmarrā’" and "Ta’if" are the press's Samarra and Taif)."""
     decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in _APOSTROPHES)
     return " ".join(plain.lower().split())
+
+
+# Apostrophes and the letters transliterations use for Arabic 'ayn and hamza.
+_APOSTROPHES = frozenset("'’‘ʼʿʾ`´")
 
 
 # -- building the lookup ---------------------------------------------------------------------------

@@ -72,6 +72,13 @@ def test_an_older_english_name_finds_the_city(nlp, lookup):
     assert place_of(nlp, lookup, "The ministers met in Bombay.", "met").name == "Mumbai"
 
 
+def test_a_transliterated_name_is_found_as_the_press_writes_it(nlp, lookup):
+    # The gazetteer writes Arabic names with marks for 'ayn and hamza: "Sāmarrā’", "Ta’if".
+    assert place_of(nlp, lookup, "Two soldiers were killed near Samarra.", "killed").country == "IRQ"
+    assert place_of(nlp, lookup, "The delegations met in Taif.", "met").country == "SAU"
+    assert place_of(nlp, lookup, "The ministers met in N’Djamena.", "met").country == "TCD"
+
+
 def test_a_place_in_another_clause_is_not_the_events(nlp, lookup):
     sentence = "The envoy who lives in Geneva criticized the plan."
     assert place_of(nlp, lookup, sentence, "criticized") is None
