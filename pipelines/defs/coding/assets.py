@@ -5,13 +5,14 @@ The staged partition is validated by the blocking checks in `checks.py`; only th
 """
 
 
+import contextlib
 import time
 from collections import Counter
 
 import dagster as dg
 import pandas as pd
 
-from pipelines.coder.engine import CODER_VERSION
+from pipelines.coder.engine import CODER_VERSION, ZONE_DOCUMENTS
 from pipelines.coder.types import Document
 from pipelines.coder.versions import builtin_dictionary_version
 from pipelines.defs.ingest.assets import documents
@@ -47,36 +48,45 @@ def coded_events(
     total = sum(parquet_io.partition_rows(storage.coded, "documents", date) for date in dates)
     progress = ProgressReporter(total=total, log=context.log.info)
     metadata = {"coder_version": versions.coder_version, "dictionary_version": versions.dictionary_version, "model": versions.model}
-    for date in dates:
-        started, sentences = time.perf_counter(), progress.sentences
-        stories = _documents(tables.read(storage.coded, "documents", date))
-        stats = CacheStats()
-        records: list[dict] = []
-        # One memory zone a date: the strings spaCy adds for a date's words are freed after it, so a
-        # run over a long range of dates does not grow (nothing but plain records leaves the zone).
-        with event_coder.nlp.memory_zone():
+    # Memory zones of whole dates, at least ZONE_DOCUMENTS stories each: the strings spaCy adds
+    # for their words are freed after them, so a run over a long range of dates does not grow.
+    # (A zone ends between dates only: a date's parse-cache pack puts its strings in the zone.)
+    with contextlib.ExitStack() as zone:
+        in_zone: int | None = None  # stories coded in the open zone; None: no zone open
+        for date in dates:
+            started, sentences = time.perf_counter(), progress.sentences
+            stories = _documents(tables.read(storage.coded, "documents", date))
+            stats = CacheStats()
+            records: list[dict] = []
+            if in_zone is None:
+                zone.enter_context(event_coder.nlp.memory_zone())
+                in_zone = 0
             parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
             for doc, document in parses:
                 coded = event_coder.code_parsed(doc, document)
                 records += event_records(coded, versions)
                 progress.update(sentences=coded.n_sentences, events=len(coded.events))
-        frame = events_frame(records)
-        path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
-        if stats.unreadable_packs:
-            context.log.warning(f"{date}: the parse cache's pack could not be read; its stories were parsed again")
-        add_partition_metadata(
-            context, dates, date, {
-                "documents": len(stories),
-                "sentences": progress.sentences - sentences,
-                "events": len(frame),
-                "parse_cache_hits": stats.hits,
-                "parse_cache_misses": stats.misses,
-                "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
-                "seconds": round(time.perf_counter() - started, 2),
-                "staged_path": dg.MetadataValue.path(str(path)),
-                **metadata,
-            },
-        )
+            in_zone += len(stories)
+            if in_zone >= ZONE_DOCUMENTS:
+                zone.close()
+                in_zone = None
+            frame = events_frame(records)
+            path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
+            if stats.unreadable_packs:
+                context.log.warning(f"{date}: the parse cache's pack could not be read; its stories were parsed again")
+            add_partition_metadata(
+                context, dates, date, {
+                    "documents": len(stories),
+                    "sentences": progress.sentences - sentences,
+                    "events": len(frame),
+                    "parse_cache_hits": stats.hits,
+                    "parse_cache_misses": stats.misses,
+                    "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
+                    "seconds": round(time.perf_counter() - started, 2),
+                    "staged_path": dg.MetadataValue.path(str(path)),
+                    **metadata,
+                },
+            )
     progress.close()
     return dg.MaterializeResult()
 
