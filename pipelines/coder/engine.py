@@ -197,7 +197,7 @@ class EventCoder:
 
         A superset of the triggers (`_trigger_key` decides): a noun or verb whose lemma, lower-cased,
         is some rule's, or a word spelled like a rule's verb. Reading every token's attributes
-        through spaCy's Token objects cost more than the rules themselves on most sentences.
+        through spaCy's Token objects instead took a tenth of the coding time.
         """
         rows = doc.to_array([POS, LEMMA, LOWER]).tolist()
         known, strings = self._trigger_lemmas, doc.vocab.strings
