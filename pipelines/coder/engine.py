@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import hashlib
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -146,7 +147,7 @@ class EventCoder:
             # One nlp.pipe call per zone, parsed and coded whole inside it: with one long call,
             # which Docs a zone holds would depend on how spaCy's components batch.
             for group in _batched(documents, zone_size):
-                yield from self._code_in_zone(self.parse(group, batch_size=batch_size), len(group))
+                yield from self._code_in_zone(self.parse(group, batch_size=even_batch_size(len(group), batch_size)), len(group))
             return
         from pipelines.coder.parallel import can_fork, code_in_workers
 
@@ -458,6 +459,13 @@ class EventCoder:
             for e in coded.events
         ] or ["  (none)"]
         return "\n".join(lines)
+
+
+def even_batch_size(n_documents: int, batch_size: int) -> int:
+    """The batch size nearest `batch_size` that splits `n_documents` into equal batches: 70 stories
+    go as one batch of 70, not 64 and then 6. spaCy's batches cost per batch as well as per story:
+    parsing 30 story dates of about 67 stories took 15.9 s in batches of 64, 15.3 s in even ones."""
+    return math.ceil(n_documents / max(1, round(n_documents / batch_size))) if n_documents else batch_size
 
 
 def parsed_ahead(parses: Iterable[tuple[Doc, Document]], size: int = PARSE_AHEAD) -> Iterator[tuple[Doc, Document]]:

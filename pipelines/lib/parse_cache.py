@@ -33,7 +33,7 @@ from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, T
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from pipelines.coder.engine import EventCoder, parsed_ahead
+from pipelines.coder.engine import EventCoder, even_batch_size, parsed_ahead
 from pipelines.coder.types import Document
 from pipelines.lib.locations import StoragePath, as_path, is_local, put_object
 from pipelines.lib.stories import content_hash
@@ -223,7 +223,8 @@ def parse_with_cache(
     builder = PackBuilder(vocab)
     if pack is not None:
         builder.keep(pack, dict.fromkeys(key for key in keys if key in pack))
-    for doc, document in parsed_ahead(coder.parse(misses, batch_size=batch_size, n_process=n_process)):
+    parses = coder.parse(misses, batch_size=even_batch_size(len(misses), batch_size), n_process=n_process)
+    for doc, document in parsed_ahead(parses):
         stats.misses += 1
         builder.add(_key(document), doc)
         yield doc, document

@@ -86,3 +86,17 @@ def test_parses_are_read_a_chunk_ahead_of_coding_and_keep_their_order() -> None:
     ahead = parsed_ahead(parses(), size=3)
     assert next(ahead) == (0, "document 0") and pulled == [0, 1, 2]  # three parsed before the first is coded
     assert [number for number, _ in ahead] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_date_of_stories_is_parsed_in_even_batches_near_the_batch_size() -> None:
+    import math
+
+    from pipelines.coder.engine import even_batch_size
+
+    assert even_batch_size(70, 64) == 70  # one batch, not 64 and a batch of 6
+    assert even_batch_size(464, 64) == 67  # seven batches of 67 (the last 62), not 7 x 64 and 16
+    for n in range(1, 600):
+        size = even_batch_size(n, 64)
+        batches = math.ceil(n / size)
+        assert n - (batches - 1) * size > size / 2 or batches == 1, n  # no small batch at the end
+        assert 32 < size < 128 or n < 96, n
