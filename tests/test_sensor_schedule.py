@@ -39,6 +39,7 @@ class Tick:
     dates: list[str]
     added_partitions: list[str]
     cursor: str | None
+    runs: list[list[str]]  # the dates of each requested run
 
 
 @pytest.fixture()
@@ -73,7 +74,9 @@ def sensor_tick(instance: dg.DagsterInstance, raw: Path, cursor: str | None) -> 
     added = [key for request in result.dynamic_partitions_requests for key in request.partition_keys]
     if added:
         instance.add_dynamic_partitions("story_dates", added)
-    return Tick(sorted(request.partition_key for request in result.run_requests), sorted(added), result.cursor)
+    assert all(request.run_key is None for request in result.run_requests)  # see the sensor
+    runs = runs_requested(instance, result.run_requests)
+    return Tick(sorted(date for run in runs for date in run), sorted(added), result.cursor, runs)
 
 
 def schedule_requests(instance: dg.DagsterInstance, raw: Path) -> list[list[str]]:
@@ -84,6 +87,12 @@ def schedule_requests(instance: dg.DagsterInstance, raw: Path) -> list[list[str]
     )
     requests = nightly_recode.evaluate_tick(context).run_requests
     assert len({request.run_key for request in requests}) == len(requests), "run keys must differ within a tick"
+    return runs_requested(instance, requests)
+
+
+def runs_requested(instance: dg.DagsterInstance, requests) -> list[list[str]]:
+    """The story dates of each requested run (a range run's from its range tags, as Dagster reads
+    them: the registered partitions from first to last)."""
     partitions = instance.get_dynamic_partitions("story_dates")
     runs = []
     for request in requests:
@@ -113,6 +122,11 @@ def test_first_tick_requests_every_date_and_registers_them_as_partitions(instanc
     assert tick.dates == FIXTURE_DATES
     assert tick.added_partitions == FIXTURE_DATES
     assert sorted(instance.get_dynamic_partitions("story_dates")) == FIXTURE_DATES
+
+
+def test_consecutive_new_dates_are_coded_in_one_run(instance, raw) -> None:
+    # A drop of years of files: a run per range of dates, not thousands of runs.
+    assert sensor_tick(instance, raw, cursor=None).runs == [FIXTURE_DATES]
 
 
 def test_a_new_file_requests_runs_for_exactly_its_dates(instance, raw) -> None:

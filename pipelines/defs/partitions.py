@@ -43,28 +43,37 @@ def date_ranges(dates: list[str], partitions: Sequence[str], size: int | None = 
     return ranges + [[date] for date in dates if date not in placed]
 
 
-def range_run_requests(instance: dg.DagsterInstance, dates: list[str]) -> list[dg.RunRequest]:
-    """Run requests for registered story dates, grouped as `date_ranges`: one run per range of
-    consecutive dates (a run's start-up, the coder and the validation suites are paid once per
-    range, not once per date). Each request has a run key unique within a schedule's tick.
+def range_run_requests(
+    instance: dg.DagsterInstance, dates: list[str], new_partitions: Sequence[str] = (), run_keys: bool = True
+) -> list[dg.RunRequest]:
+    """Run requests for story dates, grouped as `date_ranges`: one run per range of consecutive
+    dates (a run's start-up, the coder and the validation suites are paid once per range, not once
+    per date).
 
-    A date whose last coding attempt failed is requested alone, so that one bad date does not
-    fail its whole range again every night.
+    `new_partitions` are dates being registered in the same tick (a sensor's partition requests,
+    which Dagster applies before it launches the runs): they follow the registered ones. With
+    `run_keys` each request has a run key unique within the tick (schedules need one; a sensor's
+    would stop the same dates from ever being requested again). A date whose last coding attempt
+    failed is requested alone, so that one bad date does not fail its whole range again.
     """
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     if not dates:
         return []
-    status = instance.get_status_by_partition(CODED_EVENTS, dates, story_dates) or {}
+    registered = instance.get_dynamic_partitions(story_dates.name)
+    known = set(registered)
+    status = instance.get_status_by_partition(CODED_EVENTS, [d for d in dates if d in known], story_dates) or {}
     failed = [date for date in dates if status.get(date) == dg.AssetPartitionStatus.FAILED]
-    groups = date_ranges([date for date in dates if date not in failed], instance.get_dynamic_partitions(story_dates.name))
+    order = [*registered, *(date for date in new_partitions if date not in known)]
+    groups = date_ranges([date for date in dates if date not in failed], order)
     requests = []
     for group in [*groups, *([date] for date in failed)]:
+        key = (group[0] if len(group) == 1 else f"{group[0]}..{group[-1]}") if run_keys else None
         if len(group) == 1:
-            requests.append(dg.RunRequest(partition_key=group[0], run_key=group[0]))
+            requests.append(dg.RunRequest(partition_key=group[0], run_key=key))
         else:
             tags = {ASSET_PARTITION_RANGE_START_TAG: group[0], ASSET_PARTITION_RANGE_END_TAG: group[-1]}
-            requests.append(dg.RunRequest(run_key=f"{group[0]}..{group[-1]}", tags=tags))
+            requests.append(dg.RunRequest(run_key=key, tags=tags))
     return requests
 
 

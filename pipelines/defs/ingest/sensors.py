@@ -1,4 +1,5 @@
-"""The new-story sensor: requests runs for exactly the dates whose stories were added or changed."""
+"""The new-story sensor: requests runs for exactly the dates whose stories were added or changed,
+consecutive dates in one run."""
 
 
 import json
@@ -6,7 +7,7 @@ import json
 import dagster as dg
 
 from pipelines.defs.jobs import code_stories_job
-from pipelines.defs.partitions import story_dates
+from pipelines.defs.partitions import range_run_requests, story_dates
 from pipelines.defs.resources import StorageResource
 from pipelines.lib.inventory import scan
 
@@ -26,8 +27,9 @@ def new_stories_sensor(context: dg.SensorEvaluationContext, storage: StorageReso
     new_partitions = [date for date in dates if date not in known]
     # No run_key: the cursor already makes each change request one run, and a key built from the
     # content would make the daemon skip a file edited back to an earlier version (A -> B -> A).
+    # Consecutive dates go in one run (a drop of years of files is dozens of runs, not thousands).
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=date) for date in dates],
+        run_requests=range_run_requests(context.instance, dates, new_partitions, run_keys=False),
         dynamic_partitions_requests=[story_dates.build_add_request(new_partitions)] if new_partitions else [],
         cursor=json.dumps(current, sort_keys=True),
     )
