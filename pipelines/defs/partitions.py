@@ -68,11 +68,12 @@ def range_run_requests(
     groups = date_ranges([date for date in dates if date not in failed], order)
     requests = []
     for group in [*groups, *([date] for date in failed)]:
-        key = (group[0] if len(group) == 1 else f"{group[0]}..{group[-1]}") if run_keys else None
-        if len(group) == 1:
-            requests.append(dg.RunRequest(partition_key=group[0], run_key=key))
+        first, last = group[0], group[-1]
+        key = (first if first == last else f"{first}..{last}") if run_keys else None
+        if first == last:
+            requests.append(dg.RunRequest(partition_key=first, run_key=key))
         else:
-            tags = {ASSET_PARTITION_RANGE_START_TAG: group[0], ASSET_PARTITION_RANGE_END_TAG: group[-1]}
+            tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
             requests.append(dg.RunRequest(run_key=key, tags=tags))
     return requests
 

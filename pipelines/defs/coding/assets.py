@@ -5,9 +5,9 @@ The staged partition is validated by the blocking checks in `checks.py`; only th
 """
 
 
-import contextlib
 import time
 from collections import Counter
+from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
@@ -45,50 +45,57 @@ def coded_events(
     event_coder, versions = coder.coder(), coder.versions()
     cache = storage.parse_cache(versions.model)
     dates = context.partition_keys
-    total = sum(parquet_io.partition_rows(storage.coded, "documents", date) for date in dates)
-    progress = ProgressReporter(total=total, log=context.log.info)
+    stories_by_date = {date: parquet_io.partition_rows(storage.coded, "documents", date) for date in dates}
+    progress = ProgressReporter(total=sum(stories_by_date.values()), log=context.log.info)
     metadata = {"coder_version": versions.coder_version, "dictionary_version": versions.dictionary_version, "model": versions.model}
     # Memory zones of whole dates, at least ZONE_DOCUMENTS stories each: the strings spaCy adds
     # for their words are freed after them, so a run over a long range of dates does not grow.
     # (A zone ends between dates only: a date's parse-cache pack puts its strings in the zone.)
-    with contextlib.ExitStack() as zone:
-        in_zone: int | None = None  # stories coded in the open zone; None: no zone open
-        for date in dates:
-            started, sentences = time.perf_counter(), progress.sentences
-            stories = _documents(tables.read(storage.coded, "documents", date))
-            stats = CacheStats()
-            records: list[dict] = []
-            if in_zone is None:
-                zone.enter_context(event_coder.nlp.memory_zone())
-                in_zone = 0
-            parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
-            for doc, document in parses:
-                coded = event_coder.code_parsed(doc, document)
-                records += event_records(coded, versions)
-                progress.update(sentences=coded.n_sentences, events=len(coded.events))
-            in_zone += len(stories)
-            if in_zone >= ZONE_DOCUMENTS:
-                zone.close()
-                in_zone = None
-            frame = events_frame(records)
-            path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
-            if stats.unreadable_packs:
-                context.log.warning(f"{date}: the parse cache's pack could not be read; its stories were parsed again")
-            add_partition_metadata(
-                context, dates, date, {
-                    "documents": len(stories),
-                    "sentences": progress.sentences - sentences,
-                    "events": len(frame),
-                    "parse_cache_hits": stats.hits,
-                    "parse_cache_misses": stats.misses,
-                    "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
-                    "seconds": round(time.perf_counter() - started, 2),
-                    "staged_path": dg.MetadataValue.path(str(path)),
-                    **metadata,
-                },
-            )
+    for zone in _zones(dates, stories_by_date, ZONE_DOCUMENTS):
+        with event_coder.nlp.memory_zone():
+            for date in zone:
+                started, sentences = time.perf_counter(), progress.sentences
+                stories = _documents(tables.read(storage.coded, "documents", date))
+                stats = CacheStats()
+                records: list[dict] = []
+                parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
+                for doc, document in parses:
+                    coded = event_coder.code_parsed(doc, document)
+                    records += event_records(coded, versions)
+                    progress.update(sentences=coded.n_sentences, events=len(coded.events))
+                frame = events_frame(records)
+                path = tables.write(storage.coded, "events", date, frame, metadata, folder=f"{tables.STAGING}/events")
+                if stats.unreadable_packs:
+                    context.log.warning(f"{date}: the parse cache's pack could not be read; its stories were parsed again")
+                add_partition_metadata(
+                    context, dates, date, {
+                        "documents": len(stories),
+                        "sentences": progress.sentences - sentences,
+                        "events": len(frame),
+                        "parse_cache_hits": stats.hits,
+                        "parse_cache_misses": stats.misses,
+                        "events_by_root": dg.MetadataValue.json(dict(sorted(Counter(frame["event_root"]).items()))),
+                        "seconds": round(time.perf_counter() - started, 2),
+                        "staged_path": dg.MetadataValue.path(str(path)),
+                        **metadata,
+                    },
+                )
     progress.close()
     return dg.MaterializeResult()
+
+
+def _zones(dates: list[str], stories: dict[str, int], size: int) -> Iterator[list[str]]:
+    """Consecutive dates in groups of at least `size` stories (the last group may hold fewer)."""
+    group: list[str] = []
+    count = 0
+    for date in dates:
+        group.append(date)
+        count += stories[date]
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
 
 
 def _documents(frame: pd.DataFrame) -> list[Document]:
