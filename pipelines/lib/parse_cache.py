@@ -21,10 +21,11 @@ own) cost more than coding the stories; one read and one decode per date costs l
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -205,30 +206,73 @@ def parse_with_cache(
             stats.misses += 1
             yield doc, document
         return
-    vocab = coder.nlp.vocab
-    pack = cache.load(segment, stats)
-    keys: list[str] = []
-    misses: list[Document] = []
-    for document in documents:
-        key = _key(document)
-        keys.append(key)
-        doc = pack.doc(key, vocab) if pack is not None else None
-        if doc is None:
-            misses.append(document)
-            continue
-        stats.hits += 1
-        yield doc, document
-    if not misses:
+    for _, segment_stats, parses in parse_segments_with_cache(coder, [(segment, list(documents))], cache, batch_size, n_process):
+        yield from parses
+        stats.hits += segment_stats.hits
+        stats.misses += segment_stats.misses
+        stats.unreadable_packs += segment_stats.unreadable_packs
+
+
+@dataclass
+class _Segment:
+    name: str
+    documents: Sequence[Document]
+    keys: list[str]
+    pack: Pack | None
+    misses: list[Document]
+    stats: CacheStats
+
+
+def parse_segments_with_cache(
+    coder: EventCoder, segments: Sequence[tuple[str, Sequence[Document]]], cache: ParseCache,
+    batch_size: int = 64, n_process: int = 1,
+) -> Iterator[tuple[str, CacheStats, Iterator[tuple[Doc, Document]]]]:
+    """Each segment's parses, as `parse_with_cache` gives them, with what is not cached parsed in one spaCy stream.
+
+    Yields (segment, its stats, its parses) in the segments' order; each segment's parses must
+    be read to the end before the next segment is asked for (they share the stream). One stream
+    for many small segments parses faster than one per segment: 30 story dates of about 67
+    stories took 16.8 s parsed date by date and 15.3 s as one stream. A segment's stats are
+    complete once its parses are read; its pack is rewritten, when anything in it was parsed,
+    after its last parse is yielded.
+    """
+    planned = [_plan(cache, name, documents) for name, documents in segments]
+    misses = [document for segment in planned for document in segment.misses]
+    stream = parsed_ahead(coder.parse(misses, batch_size=even_batch_size(len(misses), batch_size), n_process=n_process))
+    pending: list[Iterator] = []
+    for segment in planned:
+        if pending and next(pending.pop(), None) is not None:
+            raise RuntimeError(f"the parses of the segment before {segment.name} were not read to the end")
+        parses = _segment_parses(coder, cache, segment, stream)
+        pending.append(parses)
+        yield segment.name, segment.stats, parses
+
+
+def _plan(cache: ParseCache, name: str, documents: Sequence[Document]) -> _Segment:
+    stats = CacheStats()
+    pack = cache.load(name, stats)
+    keys = [_key(document) for document in documents]
+    misses = [document for document, key in zip(documents, keys) if pack is None or key not in pack]
+    return _Segment(name, documents, keys, pack, misses, stats)
+
+
+def _segment_parses(coder: EventCoder, cache: ParseCache, segment: _Segment, stream: Iterator[tuple[Doc, Document]]) -> Iterator[tuple[Doc, Document]]:
+    vocab, pack = coder.nlp.vocab, segment.pack
+    if pack is not None:
+        for document, key in zip(segment.documents, segment.keys):
+            if key in pack:
+                segment.stats.hits += 1
+                yield pack.doc(key, vocab), document
+    if not segment.misses:
         return
     builder = PackBuilder(vocab)
     if pack is not None:
-        builder.keep(pack, dict.fromkeys(key for key in keys if key in pack))
-    parses = coder.parse(misses, batch_size=even_batch_size(len(misses), batch_size), n_process=n_process)
-    for doc, document in parsed_ahead(parses):
-        stats.misses += 1
+        builder.keep(pack, dict.fromkeys(key for key in segment.keys if key in pack))
+    for doc, document in itertools.islice(stream, len(segment.misses)):
+        segment.stats.misses += 1
         builder.add(_key(document), doc)
         yield doc, document
-    cache.store(segment, builder.build())
+    cache.store(segment.name, builder.build())
 
 
 def _key(document: Document) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.coder.engine import EventCoder
 from pipelines.coder.types import Document
-from pipelines.lib.parse_cache import CacheStats, Pack, ParseCache, parse_with_cache
+from pipelines.lib.parse_cache import CacheStats, Pack, ParseCache, parse_segments_with_cache, parse_with_cache
 
 SEGMENT = "2023-10-03"
 TEXTS = {
@@ -97,3 +97,29 @@ def test_segments_and_models_are_kept_apart(coder: EventCoder, tmp_path: Path) -
     stats = CacheStats()
     list(parse_with_cache(coder, documents(TEXTS), cache, stats, segment="2023-10-04"))
     assert stats.misses == 3
+
+
+def test_several_segments_parsed_in_one_stream_keep_their_own_packs(coder: EventCoder, cache: ParseCache) -> None:
+    """The Dagster job parses a run's dates together: each date must still get its own parses, pack and counts."""
+    first = documents({"a": TEXTS["a"], "b": TEXTS["b"]})
+    second = documents({"c": TEXTS["c"]})
+    list(parse_with_cache(coder, first[:1], cache, CacheStats(), segment="2023-10-03"))  # "a" cached already
+
+    seen = []
+    segments = [("2023-10-03", first), ("2023-10-04", []), ("2023-10-05", second)]
+    for segment, stats, parses in parse_segments_with_cache(coder, segments, cache):
+        rows = {document.doc_id: token_rows(doc) for doc, document in parses}
+        seen.append((segment, sorted(rows), stats.hits, stats.misses))
+        assert rows == {d.doc_id: token_rows(coder.nlp(d.text)) for d in dict(segments)[segment]}
+
+    assert seen == [("2023-10-03", ["a", "b"], 1, 1), ("2023-10-04", [], 0, 0), ("2023-10-05", ["c"], 0, 1)]
+    assert (len(cache.load("2023-10-03")), len(cache.load("2023-10-05"))) == (2, 1)
+    assert cache.load("2023-10-04") is None  # nothing parsed, nothing written
+
+
+def test_a_segment_left_half_read_is_an_error_not_a_mixed_up_parse(coder: EventCoder, cache: ParseCache) -> None:
+    segments = iter(parse_segments_with_cache(coder, [("2023-10-03", documents(TEXTS)), ("2023-10-04", documents(TEXTS))], cache))
+    _, _, parses = next(segments)
+    next(parses)
+    with pytest.raises(RuntimeError, match="not read to the end"):
+        next(segments)

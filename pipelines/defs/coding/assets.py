@@ -20,7 +20,7 @@ from pipelines.defs.partitions import BACKFILL_POLICY, add_partition_metadata, s
 from pipelines.defs.resources import CoderResource, StorageResource
 from pipelines.lib import parquet_io, tables
 from pipelines.lib.event_rows import event_records, events_frame
-from pipelines.lib.parse_cache import CacheStats, parse_with_cache
+from pipelines.lib.parse_cache import parse_segments_with_cache
 from pipelines.lib.progress import ProgressReporter
 
 CODE_VERSION = f"{CODER_VERSION}+{builtin_dictionary_version()}"
@@ -40,7 +40,8 @@ def coded_events(
     """CAMEO events of the date's documents, staged for validation (not yet what readers load).
 
     Each date is parsed through its own pack of the parse cache and staged as its own partition;
-    a run over a range of dates loads the coder once.
+    a run over a range of dates loads the coder once and parses its dates' new stories in one
+    spaCy stream per memory zone.
     """
     event_coder, versions = coder.coder(), coder.versions()
     cache = storage.parse_cache(versions.model)
@@ -51,14 +52,14 @@ def coded_events(
     # Memory zones of whole dates, at least ZONE_DOCUMENTS stories each: the strings spaCy adds
     # for their words are freed after them, so a run over a long range of dates does not grow.
     # (A zone ends between dates only: a date's parse-cache pack puts its strings in the zone.)
+    # A zone's stories not in the cache are parsed in one spaCy stream, however many dates.
     for zone in _zones(dates, stories_by_date, ZONE_DOCUMENTS):
         with event_coder.nlp.memory_zone():
-            for date in zone:
+            stories = {date: _documents(tables.read(storage.coded, "documents", date)) for date in zone}
+            segments = parse_segments_with_cache(event_coder, list(stories.items()), cache, coder.batch_size, coder.n_process)
+            for date, stats, parses in segments:
                 started, sentences = time.perf_counter(), progress.sentences
-                stories = _documents(tables.read(storage.coded, "documents", date))
-                stats = CacheStats()
                 records: list[dict] = []
-                parses = parse_with_cache(event_coder, stories, cache, stats, coder.batch_size, coder.n_process, segment=date)
                 for doc, document in parses:
                     coded = event_coder.code_parsed(doc, document)
                     records += event_records(coded, versions)
@@ -69,7 +70,7 @@ def coded_events(
                     context.log.warning(f"{date}: the parse cache's pack could not be read; its stories were parsed again")
                 add_partition_metadata(
                     context, dates, date, {
-                        "documents": len(stories),
+                        "documents": len(stories[date]),
                         "sentences": progress.sentences - sentences,
                         "events": len(frame),
                         "parse_cache_hits": stats.hits,
