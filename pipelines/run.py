@@ -77,7 +77,7 @@ def run_backfill(
     from tqdm import tqdm
 
     from pipelines.definitions import defs
-    from pipelines.defs.partitions import date_ranges, story_dates
+    from pipelines.defs.partitions import date_ranges, emptied_dates, story_dates
     from pipelines.lib.inventory import scan
 
     instance = dg.DagsterInstance.get()
@@ -94,6 +94,9 @@ def run_backfill(
     known = set(instance.get_dynamic_partitions(story_dates.name))
     if new_dates := [date for date in dates if date not in known]:
         instance.add_dynamic_partitions(story_dates.name, new_dates)
+    if emptied := emptied_dates(coded, instance.get_dynamic_partitions(story_dates.name), dates):
+        print(f"eventcoder: {len(emptied)} dates no longer have stories in data/raw; their tables are emptied: {', '.join(emptied)}", file=sys.stderr)
+        dates = sorted([*dates, *emptied])
     if dask_address is None:
         summaries = _run_ranges(defs.resolve_job_def("code_stories"), instance, config, date_ranges(dates, instance.get_dynamic_partitions(story_dates.name)))
     else:

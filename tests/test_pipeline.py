@@ -94,3 +94,24 @@ def test_a_recode_that_yields_no_events_clears_the_old_partition(workspace: Path
     (workspace / "raw" / "wire.jsonl").write_text(story)
     run_backfill(workspace / "raw", coded)
     assert not (pd.read_parquet(coded / "events")["doc_id"] == "fixture-wire-1").any()
+
+
+def test_a_date_whose_stories_were_deleted_is_emptied_not_left_behind(workspace: Path, capsys: pytest.CaptureFixture) -> None:
+    """A researcher deletes a bad file: the coded tables must stop showing its stories and events."""
+    coded, gone = workspace / "coded", "2023-10-02"  # the andes-talks file is that date's only story
+    run_backfill(workspace / "raw", coded)
+
+    def dates(table: str) -> set[str]:
+        return {str(value) for value in pd.read_parquet(coded / table)["story_date"]}
+
+    assert gone in dates("documents") and gone in dates("events")
+    kept = pd.read_parquet(coded / "events").query("story_date != @pd.Timestamp(@gone).date()")
+    (workspace / "raw" / "2023-10-02_andes-talks.txt").unlink()
+
+    assert run_backfill(workspace / "raw", coded) == 0
+    assert gone not in dates("documents") and gone not in dates("events")
+    assert pd.read_parquet(coded / "events").drop(columns="date").equals(kept.drop(columns="date").reset_index(drop=True))
+    assert "their tables are emptied: 2023-10-02" in capsys.readouterr().err
+
+    run_backfill(workspace / "raw", coded)  # once emptied, the date is not run again
+    assert "emptied" not in capsys.readouterr().err

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 
 from pipelines.coder.engine import EventCoder
@@ -24,6 +25,7 @@ from pipelines.defs.coding.assets import CODE_VERSION
 from pipelines.defs.coding.schedules import CODE_VERSION_TAG, nightly_recode, stale_dates
 from pipelines.defs.ingest.sensors import new_stories_sensor
 from pipelines.defs.resources import StorageResource
+from pipelines.lib import tables
 from pipelines.run import run_backfill
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -163,6 +165,17 @@ def test_a_changed_file_requests_only_the_date_whose_story_changed(instance, raw
     assert tick.added_partitions == []
 
 
+def test_a_deleted_file_requests_the_dates_it_leaves_without_stories(instance, raw) -> None:
+    first = sensor_tick(instance, raw, cursor=None)
+    (raw / "2023-10-02_andes-talks.txt").unlink()  # that date's only story
+
+    tick = sensor_tick(instance, raw, first.cursor)
+
+    assert tick.dates == ["2023-10-02"]  # its run empties the date's tables
+    assert tick.added_partitions == []
+    assert sensor_tick(instance, raw, tick.cursor).dates == []
+
+
 def test_a_touched_but_unchanged_file_requests_nothing(instance, raw) -> None:
     first = sensor_tick(instance, raw, cursor=None)
     story = raw / "2023-10-02_andes-talks.txt"
@@ -241,3 +254,18 @@ def test_a_date_whose_coding_failed_is_recoded_in_a_run_of_its_own(
     # with the others, which would fail together with it again.
     monkeypatch.setattr("pipelines.defs.coding.schedules.CODE_VERSION", "9.9.9+newdictionary")
     assert schedule_requests(dg.DagsterInstance.get(), raw) == [["2023-10-02"], ["2023-10-04", "2023-10-05"], ["2023-10-03"]]
+
+
+@pytest.mark.slow
+def test_the_schedule_empties_a_date_whose_stories_are_gone_once(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files deleted while no sensor watched: the nightly run still clears what they published."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "pipeline_home"))
+    assert run_backfill(raw, tmp_path / "coded") == 0
+    instance = dg.DagsterInstance.get()
+    (raw / "2023-10-02_andes-talks.txt").unlink()
+
+    assert schedule_tick(instance, raw) == ["2023-10-02"]  # not stale by version: its stories are gone
+    tables.write(tmp_path / "coded", "documents", "2023-10-02", pd.DataFrame(), {})  # what its run writes
+    assert schedule_tick(instance, raw) == []

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from pipelines.lib.locations import StoragePath
+
 # `backfill_policy` is a beta parameter of @asset in Dagster 1.13: said once here, not on every import.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
@@ -76,6 +78,19 @@ def range_run_requests(
             tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
             requests.append(dg.RunRequest(run_key=key, tags=tags))
     return requests
+
+
+def emptied_dates(coded: StoragePath, registered: Sequence[str], present: Sequence[str]) -> list[str]:
+    """Registered story dates no longer in data/raw whose `documents` partition still holds stories.
+
+    Their stories were deleted or moved to another date: a run over such a date writes empty
+    partitions (documents, events, day tables), so the coded tables stop showing stories that
+    data/raw no longer has. Once cleared, a date is not asked for again.
+    """
+    from pipelines.lib import parquet_io
+
+    present_dates = set(present)
+    return [date for date in registered if date not in present_dates and parquet_io.partition_rows(coded, "documents", date) > 0]
 
 
 def add_partition_metadata(context: dg.AssetExecutionContext, dates: list[str], date: str, metadata: dict) -> None:

@@ -5,7 +5,7 @@ import dagster as dg
 
 from pipelines.defs.coding.assets import CODE_VERSION, coded_events
 from pipelines.defs.jobs import code_stories_job
-from pipelines.defs.partitions import range_run_requests, story_dates
+from pipelines.defs.partitions import emptied_dates, range_run_requests, story_dates
 from pipelines.defs.resources import StorageResource
 from pipelines.lib.inventory import scan
 
@@ -33,7 +33,7 @@ def stale_dates(instance: dg.DagsterInstance, dates: list[str], current_version:
 
 @dg.schedule(job=code_stories_job, cron_schedule="0 2 * * *", default_status=dg.DefaultScheduleStatus.STOPPED)
 def nightly_recode(context: dg.ScheduleEvaluationContext, storage: StorageResource) -> list[dg.RunRequest]:
-    """02:00 every night: code new story dates and recode stale ones from the parse cache."""
+    """02:00 every night: code new story dates, recode stale ones from the parse cache, empty those whose stories are gone."""
     dates = scan(storage.raw).dates()
     known = set(context.instance.get_dynamic_partitions(story_dates.name))
     new = [date for date in dates if date not in known]
@@ -43,4 +43,6 @@ def nightly_recode(context: dg.ScheduleEvaluationContext, storage: StorageResour
         context.instance.add_dynamic_partitions(story_dates.name, new)
     # A month of consecutive dates a run: a recode of years after a dictionary change is dozens
     # of runs, not one per date.
-    return range_run_requests(context.instance, stale_dates(context.instance, dates, CODE_VERSION))
+    # Dates whose stories all left data/raw are run too: the run empties their tables.
+    emptied = emptied_dates(storage.coded, context.instance.get_dynamic_partitions(story_dates.name), dates)
+    return range_run_requests(context.instance, sorted({*stale_dates(context.instance, dates, CODE_VERSION), *emptied}))

@@ -13,8 +13,9 @@ from pipelines.lib.inventory import scan
 
 
 def changed_dates(previous: dict[str, str], current: dict[str, str]) -> list[str]:
-    """Dates whose stories differ between two inventories (by content hash, not by file time)."""
-    return sorted(date for date, digest in current.items() if previous.get(date) != digest)
+    """Dates whose stories differ between two inventories (by content hash, not by file time),
+    dates whose stories are all gone included: their run empties their tables."""
+    return sorted(date for date in previous.keys() | current.keys() if previous.get(date) != current.get(date))
 
 
 @dg.sensor(job=code_stories_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
@@ -22,8 +23,8 @@ def new_stories_sensor(context: dg.SensorEvaluationContext, storage: StorageReso
     """Watches data/raw; a touched but unchanged file triggers nothing."""
     current = scan(storage.raw).digest_by_date()
     previous = json.loads(context.cursor) if context.cursor else {}
-    dates = changed_dates(previous, current)
     known = set(context.instance.get_dynamic_partitions(story_dates.name))
+    dates = [date for date in changed_dates(previous, current) if date in current or date in known]
     new_partitions = [date for date in dates if date not in known]
     # No run_key: the cursor already makes each change request one run, and a key built from the
     # content would make the daemon skip a file edited back to an earlier version (A -> B -> A).
