@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("--details", action="store_true", help="list misses and false positives")
     evaluate.add_argument("--level", choices=("root", "full"), default="full", help="the level --details lists (default: full)")
-    evaluate.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    evaluate.add_argument("--by-root", action="store_true", help="also score each CAMEO root (04 consult, 12 reject, ...)")
+    evaluate.add_argument("--json", type=Path, help="also write the figures to this JSON file (per root included)")
     evaluate.add_argument("--min-root-f1", type=float, help="exit 1 when root-level F1 is below this")
     _add_petrarch_options(evaluate)
     evaluate.set_defaults(handler=_evaluate)
@@ -340,7 +341,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         for coded in coder.code_documents(documents)
     ]
     result = evaluate(items, predictions)
-    _print_evaluation(args.gold, result, args.details, args.level)
+    _print_evaluation(args.gold, result, args.details, args.level, args.by_root)
     if args.json:
         args.json.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
     if args.min_root_f1 is not None and result.scores["root"].f1 < args.min_root_f1:
@@ -349,11 +350,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_evaluation(gold: Path, result, details: bool, level: str = "full") -> None:
+def _print_evaluation(gold: Path, result, details: bool, level: str = "full", by_root: bool = False) -> None:
     print(f"gold set: {gold} ({result.n_items} items)")
     print(f"{'level':<6} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'gold':>5}")
     for name, score in result.scores.items():
         print(f"{name:<6} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} {score.true_positives:>5} {score.false_positives:>5} {score.gold_total:>5}")
+    if by_root:
+        from pipelines.coder.codebook import load_codebook
+
+        codebook = load_codebook()
+        print(f"\n{'root (root level)':<38} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'fp':>5} {'gold':>5}")
+        for root, score in result.by_root().items():
+            entry = codebook.roots.get(root)
+            name = f"{root} {entry.name.lower() if entry else ''}"[:38]
+            print(f"{name:<38} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f} {score.true_positives:>5} {score.false_positives:>5} {score.gold_total:>5}")
     if not details:
         return
     for item_result in result.items[level]:

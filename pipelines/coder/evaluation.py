@@ -84,6 +84,7 @@ class ItemResult:
     predicted: list[Predicted]
     missed: list[GoldEvent] = field(default_factory=list)
     false_positives: list[Predicted] = field(default_factory=list)
+    true_positives: list[Predicted] = field(default_factory=list)
 
 
 def read_gold(path: Path) -> Iterator[GoldItem]:
@@ -154,6 +155,7 @@ def score_item(item: GoldItem, predicted: Iterable[Predicted], level: str) -> tu
         if hit is not None:
             matched.add(hit)
             score.true_positives += 1
+            result.true_positives.append(prediction)
         elif not _is_twin_of_match(item.events, prediction, level, matched):
             score.false_positives += 1
             result.false_positives.append(prediction)
@@ -188,7 +190,25 @@ class Evaluation:
     n_items: int
 
     def as_dict(self) -> dict:
-        return {"items": self.n_items, **{level: score.as_dict() for level, score in self.scores.items()}}
+        by_root = {root: score.as_dict() for root, score in self.by_root().items()}
+        return {"items": self.n_items, **{level: score.as_dict() for level, score in self.scores.items()}, "by_root": by_root}
+
+    def by_root(self) -> dict[str, Score]:
+        """Root-level scores per CAMEO root (01-20): recall over the gold events of the root,
+        precision over the predictions of the root. A prediction of the wrong root counts as a
+        false positive of its own root and a miss of the gold event's."""
+        scores: dict[str, Score] = {}
+        for result in self.items["root"]:
+            matched = [event for event in result.item.events if event not in result.missed]
+            for events, field_name in ((result.item.events, "gold_total"), (matched, "gold_matched")):
+                for event in events:
+                    score = scores.setdefault(event.code[:2], Score())
+                    setattr(score, field_name, getattr(score, field_name) + 1)
+            for predictions, field_name in ((result.true_positives, "true_positives"), (result.false_positives, "false_positives")):
+                for prediction in predictions:
+                    score = scores.setdefault(prediction.code[:2], Score())
+                    setattr(score, field_name, getattr(score, field_name) + 1)
+        return dict(sorted(scores.items()))
 
 
 def evaluate(items: Iterable[GoldItem], predictions: Iterable[list[Predicted]]) -> Evaluation:

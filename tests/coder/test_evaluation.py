@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipelines.cli import main
-from pipelines.coder.evaluation import GoldEvent, GoldItem, Predicted, score_item
+from pipelines.coder.evaluation import GoldEvent, GoldItem, Predicted, evaluate, score_item
 
 
 def item(*events: GoldEvent) -> GoldItem:
@@ -65,3 +65,24 @@ def test_evaluate_lists_root_level_misses_and_gates_on_root_f1(tmp_path: Path, c
     assert "missed: PERGOV -> CHL 112" in full_report
     assert main(["evaluate", str(gold), "--min-root-f1", "1.01"]) != 0
     assert "below the gate" in capsys.readouterr().err
+
+
+def test_scores_per_root_show_which_family_the_coder_misses() -> None:
+    """A researcher studying protests wants root 14's figures, not only the overall ones."""
+    items = [
+        item(GoldEvent("KEN", "SOM", "120"), GoldEvent("KEN", "SOM", "0311")),
+        item(GoldEvent("IDNEDU", "IDNGOV", "141")),
+    ]
+    predictions = [
+        [Predicted("KEN", "SOM", "1212"), Predicted("SOM", "KEN", "120")],  # 12 right once, once wrong
+        [Predicted("IDNEDU", "IDNGOV", "111")],  # a protest coded as criticism
+    ]
+    by_root = {root: (s.true_positives, s.false_positives, s.gold_matched, s.gold_total) for root, s in evaluate(items, predictions).by_root().items()}
+    assert by_root == {"03": (0, 0, 0, 1), "11": (0, 1, 0, 0), "12": (1, 1, 1, 1), "14": (0, 0, 0, 1)}
+
+
+def test_evaluate_prints_and_writes_the_per_root_table(tmp_path: Path, capsys) -> None:
+    gold, figures = _gold_file(tmp_path), tmp_path / "figures.json"
+    assert main(["evaluate", str(gold), "--by-root", "--json", str(figures)]) == 0
+    assert "11 disapprove" in capsys.readouterr().out
+    assert json.loads(figures.read_text())["by_root"]["11"]["true_positives"] == 1
