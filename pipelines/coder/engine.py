@@ -286,7 +286,8 @@ class EventCoder:
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
-        targets = self._fill(rule, rule.target, trigger, doc_actors)
+        own = {source.country for source in sources if source.country} if rule.foreign_target else set()
+        targets = self._fill(rule, rule.target, trigger, doc_actors, skip=own)
         end = trigger.sent.end  # the story's country so far, this sentence included
 
         def place_country() -> str | None:
@@ -359,12 +360,14 @@ class EventCoder:
         roots = {rule.code[:2] for rule in self.rules.candidates("verb", token.lemma_.lower())}
         return bool(roots) and min(roots) >= "10"
 
-    def _fill(self, rule: Rule, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors) -> tuple[Actor, ...]:
-        """Actors of the first slot that yields any."""
+    def _fill(
+        self, rule: Rule, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors, skip: set[str] | frozenset[str] = frozenset()
+    ) -> tuple[Actor, ...]:
+        """Actors of the first slot that yields any; actors of a country in `skip` do not count."""
         is_noun = rule.pos == "noun"
         for slot in slots:
             tokens = slot_tokens(slot, trigger, self.rules, is_noun)
-            actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot)]
+            actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot) if actor.country not in skip]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
                 actors = [a for token in tokens if (a := self._implied_attacker(token, trigger, doc_actors)) is not None]
             if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and not is_noun and _agentless_passive(trigger):

@@ -29,7 +29,7 @@ PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
-    "not_source_agents", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
+    "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -54,6 +54,9 @@ class Rule:
     subject_words: frozenset[str] | None = None
     source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must have
     not_source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must not have
+    # Target slots pass over actors of the sources' own country ("protested to Russia over the
+    # detention of its fishermen" is against Russia, not the fishermen).
+    foreign_target: bool = False
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
@@ -179,6 +182,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         not_source_agents=frozenset(a.upper() for a in words("not_source_agents")) if "not_source_agents" in entry else None,
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
+        foreign_target=bool(entry.get("foreign_target", False)),
         symmetric=bool(entry.get("symmetric", False)),
         fallback=bool(entry.get("fallback", False)),
         note=entry.get("note"),

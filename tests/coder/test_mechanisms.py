@@ -251,3 +251,11 @@ def test_officials_from_two_countries_are_two_actors(code) -> None:
 def test_a_state_body_that_protests_is_not_protesting_against_its_own_government(code) -> None:
     assert code("The Philippine coast guard protested the Chinese navy's dangerous manoeuvres.") == set()
     assert code("China protested on Monday.") == set()
+
+
+def test_a_complaint_is_against_whom_it_is_about_not_the_complainants_own_people(code) -> None:
+    # The target is the party complained about when the sentence names one, else the addressee;
+    # the complainant's own citizens are what it complains for (rule key foreign_target).
+    assert code("Kenya complained to the African Union over Somali incursions into its territory.") == {("KEN", "SOM", "114")}
+    assert code("Japan protested to Russia over the detention of its fishermen.") == {("JPN", "RUS", "114")}
+    assert code("Ecuador complained to Peru on Monday.") == {("ECU", "PER", "114")}
