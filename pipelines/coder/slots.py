@@ -45,6 +45,10 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
     if kind == "ccomp_subject":
         # "demanded *that Israel* withdraw"; for a noun, "its demand *that Israel* withdraw" (acl)
         clauses = children(clause, "ccomp") + (children(trigger, "acl", "ccomp") if is_noun else [])
+        if is_noun and not clauses and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in rules.word_class("light_verbs"):
+            # "renewed its demand on Monday *that Israel* ease…": the parser hangs the clause on the
+            # light verb, as a complement or (mistaken) as an adverbial clause still marked "that"
+            clauses = [c for dep, c in kids(trigger.head) if dep == "ccomp" or (dep == "advcl" and _marked_that(c))]
         return [s for c in clauses for s in _present(own_subject(c))]
     if kind == "between":
         return prep_objects(trigger, "between")
@@ -120,6 +124,10 @@ def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
 # What an event is about includes a clausal complement ("demanded that Ukraine *withdraw*"), not
 # its subject, side clauses or punctuation.
 _OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "parataxis", "punct", "advcl"})
+
+
+def _marked_that(clause: Token) -> bool:
+    return any(mark.lower_ == "that" for mark in children(clause, "mark"))
 
 
 def _present(token: Token | None) -> list[Token]:
