@@ -352,7 +352,8 @@ class EventCoder:
         """The lemmas of what the trigger is about (`about_scope`), once per trigger."""
         key = ("scope", trigger.i)
         if key not in memo:
-            memo[key] = frozenset(t.lemma_.lower() for t in about_scope(trigger))
+            scope = about_scope(trigger)
+            memo[key] = frozenset(t.lemma_.lower() for t in scope) | _hyphenated(scope)
         return memo[key]
 
     def _conflict_verb(self, token: Token) -> bool:
@@ -489,6 +490,18 @@ def _batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, .
     iterator = iter(items)
     while batch := tuple(itertools.islice(iterator, size)):
         yield batch
+
+
+def _hyphenated(tokens: list[Token]) -> frozenset[str]:
+    """Words spaCy splits at a hyphen, joined with and without it: "peace-keeping" is found as
+    peacekeeping and peace-keeping, as rule word lists spell them."""
+    words: set[str] = set()
+    for token in tokens:
+        doc, i = token.doc, token.i
+        if i + 2 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_ and not doc[i + 1].whitespace_:
+            first, second = token.lower_, doc[i + 2].lower_
+            words |= {first + second, f"{first}-{second}"}
+    return frozenset(words)
 
 
 def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:

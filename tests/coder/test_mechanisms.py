@@ -259,3 +259,9 @@ def test_a_complaint_is_against_whom_it_is_about_not_the_complainants_own_people
     assert code("Kenya complained to the African Union over Somali incursions into its territory.") == {("KEN", "SOM", "114")}
     assert code("Japan protested to Russia over the detention of its fishermen.") == {("JPN", "RUS", "114")}
     assert code("Ecuador complained to Peru on Monday.") == {("ECU", "PER", "114")}
+
+
+def test_a_word_split_at_its_hyphen_is_found_as_rule_lists_spell_it(code) -> None:
+    # spaCy splits "peace-keeping" into three tokens; the peacekeeper rules list "peacekeeping".
+    assert code("Nepal sent 600 peace-keeping troops to Lebanon.") == {("NPL", "LBN", "074")}
+    assert code("Nepal sent 600 troops to Lebanon.") != {("NPL", "LBN", "074")}
