@@ -436,7 +436,13 @@ class DocActors:
         if mention.kind == "organization" or (mention.kind == "named" and mention.organization):
             return [self._actor(None, mention.organization, None, text, span, token.i, f"organisation '{text}'")]
         if mention.kind in ("country", "capital", "seat", "named"):
-            found = self._search_modifiers(token)
+            found = self._search_modifiers(token, own=range(mention.start, mention.end))
+            if mention.kind == "named" and found.organizations:
+                # The title the story gives a person says whom they act for: "UN Secretary-General
+                # Kofi Annan", "Kofi Annan, the UN secretary-general" speak for the UN, whatever
+                # role the dictionary knows them by.
+                reason = f"named '{text}', titled by {found.reason}"
+                return [self._actor(None, org, None, text, span, token.i, reason) for org in found.organizations]
             agent = mention.agent or found.agent
             reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
             return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
@@ -486,15 +492,19 @@ class DocActors:
             return mention.agent
         return self.finder.agent_word(token)
 
-    def _search_modifiers(self, head: Token, max_depth: int = 3, located: bool = False) -> _Found:
+    def _search_modifiers(self, head: Token, max_depth: int = 3, located: bool = False, own: range = range(0)) -> _Found:
         """Breadth-first through the head's modifiers for countries, organisations and an agent.
 
         `located`: the head is an agent, so "in X" tells whose it is ("opposition groups in Chile").
+        `own`: the positions of the head's own phrase (a name's first names), passed through.
         """
         found = _Found()
         frontier = [(child, 1) for child in _modifiers(head, located)]
         while frontier:
             token, depth = frontier.pop(0)
+            if token.i in own:
+                frontier += [(child, depth) for child in _modifiers(token)]
+                continue
             if self._collect(token, found):
                 # The nearest modifier naming an actor decides: "Russia's invasion of Ukraine" is
                 # Russia's, not also Ukraine's. Its siblings may still name the agent:

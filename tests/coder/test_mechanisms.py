@@ -265,3 +265,11 @@ def test_a_word_split_at_its_hyphen_is_found_as_rule_lists_spell_it(code) -> Non
     # spaCy splits "peace-keeping" into three tokens; the peacekeeper rules list "peacekeeping".
     assert code("Nepal sent 600 peace-keeping troops to Lebanon.") == {("NPL", "LBN", "074")}
     assert code("Nepal sent 600 troops to Lebanon.") != {("NPL", "LBN", "074")}
+
+
+def test_the_title_a_story_gives_a_known_person_says_whom_they_act_for(code) -> None:
+    # Undated, the people dictionary gives Ban Ki-moon his latest role (a South Korean elite);
+    # the story's own title, before the name or in apposition, names the organisation.
+    assert code("Ban Ki-moon criticized Israel.") == {("KORELI", "ISR", "111")}
+    assert code("UN Secretary-General Ban Ki-moon criticized Israel.") == {("IGOUNO", "ISR", "111")}
+    assert code("Javier Solana, the NATO secretary general, criticized Serbia.") == {("IGOWSTNAT", "SRB", "111")}
