@@ -48,8 +48,13 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
         if is_noun and not clauses and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in rules.word_class("light_verbs"):
             # "renewed its demand on Monday *that Israel* ease…": the parser hangs the clause on the
             # light verb, as a complement or (mistaken) as an adverbial clause still marked "that"
-            clauses = [c for dep, c in kids(trigger.head) if dep == "ccomp" or (dep == "advcl" and _marked_that(c))]
+            clauses = [c for dep, c in kids(trigger.head) if dep == "ccomp" or (dep == "advcl" and _marked(c, ("that",)))]
         return [s for c in clauses for s in _present(own_subject(c))]
+    if kind == "condition_subject":
+        # "threatened to strike *unless Israel* rescinded…": whom the condition is put to
+        verbs = (clause, *children(clause, "xcomp"))
+        conditions = [c for verb in verbs for c in children(verb, "advcl") if _marked(c, CONDITION_MARKS)]
+        return [s for c in conditions for s in _present(own_subject(c))]
     if kind == "between":
         return prep_objects(trigger, "between")
     if kind == "prep":
@@ -126,8 +131,12 @@ def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
 _OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "parataxis", "punct", "advcl"})
 
 
-def _marked_that(clause: Token) -> bool:
-    return any(mark.lower_ == "that" for mark in children(clause, "mark"))
+CONDITION_MARKS = ("unless", "if")
+
+
+def _marked(clause: Token, words: tuple[str, ...]) -> bool:
+    """The clause opens with one of these words ("that", "unless")."""
+    return any(mark.lower_ in words for mark in children(clause, "mark"))
 
 
 def _present(token: Token | None) -> list[Token]:

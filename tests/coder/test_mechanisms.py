@@ -273,3 +273,10 @@ def test_the_title_a_story_gives_a_known_person_says_whom_they_act_for(code) -> 
     assert code("Ban Ki-moon criticized Israel.") == {("KORELI", "ISR", "111")}
     assert code("UN Secretary-General Ban Ki-moon criticized Israel.") == {("IGOUNO", "ISR", "111")}
     assert code("Javier Solana, the NATO secretary general, criticized Serbia.") == {("IGOWSTNAT", "SRB", "111")}
+
+
+def test_a_threat_names_whom_its_condition_is_put_to_and_reads_through_light_verbs(code) -> None:
+    # "to stage a strike" is a threat to strike (133), not any threat (130); "unless the
+    # government …" says whom it is aimed at.
+    assert code("Kenyan teachers threatened to stage a strike unless the government raised their pay.") == {("KENEDU", "KENGOV", "133")}
+    assert code("Iran threatened to launch attacks on Israel.") == {("IRN", "ISR", "1384")}
