@@ -337,7 +337,9 @@ class EventCoder:
             return "object not in the rule's list"
         if rule.about is not None and rule.about.isdisjoint(self._scope_lemmas(trigger, memo)):
             return "not about the rule's topic"
-        if rule.subject_words is not None and not _subject_in(trigger, rule.subject_words):
+        # A nominal event's subject is its light verb's: "*troops* completed their withdrawal".
+        carrier = trigger.head if rule.pos == "noun" and trigger.dep_ == "dobj" else trigger
+        if rule.subject_words is not None and not _subject_in(carrier, rule.subject_words):
             return "subject not in the rule's list"
         complements = children(trigger, "xcomp")
         if rule.xcomp is not None and ANY_WORD not in rule.xcomp and rule.xcomp.isdisjoint(self._complement_words(complements)):
