@@ -34,7 +34,7 @@ CITY_MIN_POPULATION = 15_000
 # English and older names ("New York", "Bombay", "Saigon") come from geonames' alternate names, but
 # only for cities this large: their alternates are the ones news uses, and fewer keys stay small.
 ALIAS_MIN_POPULATION = 1_000_000
-LOCATIVE_PREPS = frozenset({"in", "at", "near"})
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "within", "across", "throughout"})
 COUNTRIES_FILE = Path(__file__).parent / "data" / "actors" / "countries.yaml"
 # Capitalised words that are small cities in the gazetteer but, after "in"/"at", almost never mean them.
 NOT_PLACES = frozenset({
@@ -248,7 +248,9 @@ def _locative_objects(head: Token) -> Iterator[Token]:
     """Objects of the head's in/at/near phrases, then their appositions and possessors."""
     for dep, prep in kids(head):
         if dep == "prep" and prep.lower_ in LOCATIVE_PREPS:
-            for obj in (c for d, c in kids(prep) if d == "pobj"):
+            # "outside of Basra": the object hangs on "of"
+            objects = [c for d, c in kids(prep) if d == "pobj"] or [o for d, c in kids(prep) if d == "prep" and c.lower_ == "of" for e, o in kids(c) if e == "pobj"]
+            for obj in objects:
                 yield obj
                 yield from _inner_names(obj)
 

@@ -280,3 +280,8 @@ def test_a_threat_names_whom_its_condition_is_put_to_and_reads_through_light_ver
     # government …" says whom it is aimed at.
     assert code("Kenyan teachers threatened to stage a strike unless the government raised their pay.") == {("KENEDU", "KENGOV", "133")}
     assert code("Iran threatened to launch attacks on Israel.") == {("IRN", "ISR", "1384")}
+
+
+def test_an_unnamed_attacker_is_placed_by_outside_and_inside_phrases_too(code) -> None:
+    assert code("Two Kenyan police officers were killed by a roadside bomb outside of Mandera.") == {("KENUAF", "KENCOP", "183")}
+    assert code("Four Nigerian soldiers were killed by a landmine outside Maiduguri.") == {("NGAUAF", "NGAMIL", "183")}
