@@ -285,3 +285,8 @@ def test_a_threat_names_whom_its_condition_is_put_to_and_reads_through_light_ver
 def test_an_unnamed_attacker_is_placed_by_outside_and_inside_phrases_too(code) -> None:
     assert code("Two Kenyan police officers were killed by a roadside bomb outside of Mandera.") == {("KENUAF", "KENCOP", "183")}
     assert code("Four Nigerian soldiers were killed by a landmine outside Maiduguri.") == {("NGAUAF", "NGAMIL", "183")}
+
+
+def test_ordinary_people_named_by_what_they_are_doing_are_civilians(code) -> None:
+    assert code("Israeli troops shot dead two Palestinian youths in Hebron.") == {("ISRMIL", "PSECVL", "193")}
+    assert code("Police arrested three men in Lagos.") == {("NGACOP", "NGACVL", "173")}
