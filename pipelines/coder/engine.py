@@ -14,9 +14,9 @@ import hashlib
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy
 from spacy.attrs import LEMMA, LOWER, POS
@@ -25,6 +25,7 @@ from spacy.parts_of_speech import IDS
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.coder import mood as moods
+from pipelines.coder.codebook import load_codebook
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
 from pipelines.coder.dates import resolve_event_date
@@ -258,6 +259,7 @@ class EventCoder:
                     event = self._event(document, sentence, index, token, outcome, source, target, doc_actors)
                     _keep_most_specific(fallbacks if rule.fallback else events, event)
                 break
+        events, fallbacks = _protest_purposes(events, fallbacks, doc)
         # A fallback adds nothing where a specific rule coded the same two actors, or the same
         # source in the same root ("began a hunger strike to protest against X" is against X).
         coded = {_pair_key(e) for e in events.values()} | {(_country(e.source), e.event_code[:2]) for e in events.values()}
@@ -515,6 +517,47 @@ def _hyphenated(tokens: list[Token]) -> frozenset[str]:
             first, second = token.lower_, doc[i + 2].lower_
             words |= {first + second, f"{first}-{second}"}
     return frozenset(words)
+
+
+# A demand for political change (104x) that is what a protest (14x) is for makes the protest's
+# kind: CAMEO's 14x1-14x4 follow 1041-1044 (leadership, policy, rights, institutions).
+REFORM_DEMAND, PROTEST_ROOT = "104", "14"
+K = TypeVar("K")
+PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
+
+
+def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Doc) -> tuple[dict[K, Event], dict[K, Event]]:
+    """ "Students marched to demand the president's resignation" is one protest for a change of
+    leader (1411), not a protest and a demand: the demand is dropped and gives the protest its kind.
+    (Before fallbacks are weighed: the demand must not crowd out the protest it is the purpose of.)"""
+    protests = [e for e in (*events.values(), *fallbacks.values()) if e.event_code[:2] == PROTEST_ROOT]
+    if not protests:
+        return events, fallbacks
+    codebook = load_codebook()
+    refined: dict[int, str] = {}
+    dropped: set[int] = set()
+    for event in events.values():
+        if not event.event_code.startswith(REFORM_DEMAND):
+            continue
+        demand = doc[event.trigger_index]
+        protest = next((p for p in protests if p.source.code == event.source.code and _purpose_of(demand, doc[p.trigger_index])), None)
+        if protest is not None:
+            dropped.add(id(event))
+            code = protest.event_code + event.event_code[3:]
+            if len(protest.event_code) == 3 and code in codebook:
+                refined[id(protest)] = code
+
+    def kept(coded: dict[K, Event]) -> dict[K, Event]:
+        return {key: replace(e, event_code=refined[id(e)]) if id(e) in refined else e for key, e in coded.items() if id(e) not in dropped}
+
+    return kept(events), kept(fallbacks)
+
+
+def _purpose_of(action: Token, protest: Token) -> bool:
+    """The action is what the protest is for: "marched *to demand*…", "staged a rally *demanding*…"."""
+    if action.dep_ not in PURPOSE_DEPS:
+        return False
+    return action.head == protest or (protest.dep_ == "dobj" and action.head == protest.head)
 
 
 def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:

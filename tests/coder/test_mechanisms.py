@@ -290,3 +290,10 @@ def test_an_unnamed_attacker_is_placed_by_outside_and_inside_phrases_too(code) -
 def test_ordinary_people_named_by_what_they_are_doing_are_civilians(code) -> None:
     assert code("Israeli troops shot dead two Palestinian youths in Hebron.") == {("ISRMIL", "PSECVL", "193")}
     assert code("Police arrested three men in Lagos.") == {("NGACOP", "NGACVL", "173")}
+
+
+def test_a_protest_for_political_change_is_one_protest_of_that_kind(code) -> None:
+    # The demand is what the protest is for: CAMEO codes the protest (14x1-14x4), not both.
+    assert code("Thousands of Malawians marched in Lilongwe to demand the resignation of the president.") == {("MWICVL", "MWIGOV", "1411")}
+    assert code("Zambian opposition supporters held a rally on Friday demanding the president's resignation.") == {("ZMBOPP", "ZMBGOV", "1411")}
+    assert code("Malawi demanded the resignation of the Zambian president.") == {("MWI", "ZMBGOV", "1041")}
