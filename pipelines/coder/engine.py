@@ -344,23 +344,26 @@ class EventCoder:
         if rule.subject_words is not None and not _subject_in(carrier, rule.subject_words):
             return "subject not in the rule's list"
         complements = children(trigger, "xcomp")
-        if rule.xcomp is not None and ANY_WORD not in rule.xcomp and rule.xcomp.isdisjoint(self._complement_words(complements)):
+        if rule.xcomp is not None and ANY_WORD not in rule.xcomp and rule.xcomp.isdisjoint(self._complement_words(trigger, complements, memo)):
             return "no complement verb from the rule's list"
         if rule.fallback and rule.code.startswith(INTENT_ROOT) and any(self._conflict_verb(c) for c in complements):
             # "vowed to crush the rebels" is no intent to cooperate.
             return "the complement is a conflict verb"
         return None
 
-    def _complement_words(self, complements: list[Token]) -> list[str]:
+    def _complement_words(self, trigger: Token, complements: list[Token], memo: dict) -> list[str]:
         """A complement verb's lemma, and for a light verb its object's too: "threatened to *hold a
-        strike*" is a threat to strike, "refused to *hold talks*" a refusal to talk."""
-        words = []
-        for verb in complements:
-            lemma = verb.lemma_.lower()
-            words.append(lemma)
-            if lemma in self.rules.word_class("light_verbs") and (obj := direct_object(verb)) is not None:
-                words.append(obj.lemma_.lower())
-        return words
+        strike*" is a threat to strike, "refused to *hold talks*" a refusal to talk. Once per trigger."""
+        key = ("complement", trigger.i)
+        if key not in memo:
+            words = []
+            for verb in complements:
+                lemma = verb.lemma_.lower()
+                words.append(lemma)
+                if lemma in self.rules.word_class("light_verbs") and (obj := direct_object(verb)) is not None:
+                    words.append(obj.lemma_.lower())
+            memo[key] = words
+        return memo[key]
 
     @staticmethod
     def _scope_lemmas(trigger: Token, memo: dict) -> frozenset[str]:
