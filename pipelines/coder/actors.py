@@ -317,6 +317,12 @@ class DocActors:
                     named.append((mention.start, mention.country))
         return named
 
+    def place_context(self, sentence_start: int, sentence_end: int) -> tuple[str, ...]:
+        """Countries a place name in this sentence most likely belongs to: those the sentence
+        names, then those named before it, most recent first."""
+        here = [country for position, country in self._named if sentence_start <= position < sentence_end]
+        return tuple(dict.fromkeys([*here, *self.countries_before(sentence_start)]))
+
     def countries_before(self, index: int) -> list[str]:
         """Distinct countries named before a token, most recent first."""
         recent: list[str] = []

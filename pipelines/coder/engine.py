@@ -399,13 +399,20 @@ class EventCoder:
         """Where the trigger's event happened; looked up once per trigger (several rules ask)."""
         key = ("trigger", trigger.i)
         if key not in doc_actors.memo:
-            doc_actors.memo[key] = resolve_place(trigger, self.places)
+            doc_actors.memo[key] = resolve_place(trigger, self.places, self._place_context(trigger.sent, doc_actors))
         return doc_actors.memo[key]
 
     def _sentence_place(self, sentence: Span, doc_actors: DocActors) -> Place | None:
         key = ("sentence", sentence.start)
         if key not in doc_actors.memo:
-            doc_actors.memo[key] = sentence_place(sentence, self.places)
+            doc_actors.memo[key] = sentence_place(sentence, self.places, self._place_context(sentence, doc_actors))
+        return doc_actors.memo[key]
+
+    @staticmethod
+    def _place_context(sentence: Span, doc_actors: DocActors) -> tuple[str, ...]:
+        key = ("place context", sentence.start)
+        if key not in doc_actors.memo:
+            doc_actors.memo[key] = doc_actors.place_context(sentence.start, sentence.end)
         return doc_actors.memo[key]
 
     def _implied_authorities(self, trigger: Token, doc_actors: DocActors) -> Actor | None:
@@ -426,7 +433,7 @@ class EventCoder:
         means = words & self.rules.word_class("attack_means")
         if not means:
             return None
-        place = place_near(token, self.places) or self._trigger_place(trigger, doc_actors)
+        place = place_near(token, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
         reason = f"'{token.text}' ({sorted(means)[0]}): an unidentified attacker" + (f", in {place.name} ({place.country})" if place else "")
         return _unnamed(IMPLIED_ATTACKER, place, token.text, token.i, reason)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,8 @@ CITY_MIN_POPULATION = 15_000
 # English and older names ("New York", "Bombay", "Saigon") come from geonames' alternate names, but
 # only for cities this large: their alternates are the ones news uses, and fewer keys stay small.
 ALIAS_MIN_POPULATION = 1_000_000
+# A city picked over a more populous namesake because the story names its country must be this large.
+CONTEXT_CITY_MIN_POPULATION = 100_000
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "within", "across", "throughout"})
 COUNTRIES_FILE = Path(__file__).parent / "data" / "actors" / "countries.yaml"
 # Capitalised words that are small cities in the gazetteer but, after "in"/"at", almost never mean them.
@@ -101,6 +103,17 @@ class PlaceLookup:
         cities = self.cities.get(_lookup_key(name), ())
         within = [c for c in cities if country in (None, c.country) and region in (None, c.region)]
         return within[0] if within else None
+
+    def city_in(self, name: str, countries: Sequence[str]) -> City | None:
+        """The most populous city of that name in the first of `countries` that has a large one:
+        "Tripoli" in a story about Lebanon is Lebanon's. A small namesake (Paris, Texas) never
+        wins over the city the name usually means."""
+        cities = self.cities.get(_lookup_key(name), ())
+        for country in countries:
+            for city in cities:
+                if city.country == country and city.population >= CONTEXT_CITY_MIN_POPULATION:
+                    return city
+        return None
 
     def qualifier(self, name: str) -> tuple[str, str | None] | None:
         """(country, region) named by a country or US state name: "Egypt" → (EGY, None)."""
@@ -288,42 +301,49 @@ def _is_name(phrase: Span) -> bool:
     return first[:1].isupper() and phrase.text.lower() not in NOT_PLACES
 
 
-def _place_of(token: Token, lookup: PlaceLookup) -> Place | None:
+def _place_of(token: Token, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     for phrase in _name_phrases(token, lookup.max_words):
         if not _is_name(phrase):
             continue
         if (country := lookup.country(phrase.text)) is not None:
             return country
-        qualifier = _qualifier_after(token.doc, phrase.end, lookup) or (None, None)
-        city = lookup.city(phrase.text, *qualifier) or lookup.city(phrase.text)
+        qualifier = _qualifier_after(token.doc, phrase.end, lookup)
+        if qualifier is not None:
+            city = lookup.city(phrase.text, *qualifier) or lookup.city(phrase.text)
+        else:
+            city = lookup.city_in(phrase.text, context) or lookup.city(phrase.text)
         if city is not None:
             return Place(city.name, city.country, city.lat, city.lon)
     return None
 
 
-def resolve_place(trigger: Token, place_lookup: PlaceLookup) -> Place | None:
-    """Where the event happened: a city or country in an in/at/near phrase of the trigger's clause."""
+def resolve_place(trigger: Token, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+    """Where the event happened: a city or country in an in/at/near phrase of the trigger's clause.
+
+    `context`: countries the story names, most relevant first; a city name several countries
+    have is read as theirs ("Tripoli" with "Lebanese" nearby), see `PlaceLookup.city_in`.
+    """
     for head in _attachment_heads(trigger):
         for obj in _locative_objects(head):
-            if (place := _place_of(obj, place_lookup)) is not None:
+            if (place := _place_of(obj, place_lookup, context)) is not None:
                 return place
     return None
 
 
-def place_near(token: Token, place_lookup: PlaceLookup) -> Place | None:
+def place_near(token: Token, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     """The first named place in a locative phrase inside the token's own phrase: "a roadside bomb
     *near Mosul*", "gunmen *in Kirkuk*"."""
     for head in token.subtree:
         for obj in _locative_objects(head):
-            if (place := _place_of(obj, place_lookup)) is not None:
+            if (place := _place_of(obj, place_lookup, context)) is not None:
                 return place
     return None
 
 
-def sentence_place(sentence: Span, place_lookup: PlaceLookup) -> Place | None:
+def sentence_place(sentence: Span, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     """The first named place in any locative phrase of the sentence."""
     for token in sentence:
         for obj in _locative_objects(token):
-            if (place := _place_of(obj, place_lookup)) is not None:
+            if (place := _place_of(obj, place_lookup, context)) is not None:
                 return place
     return None

@@ -82,3 +82,18 @@ def test_a_transliterated_name_is_found_as_the_press_writes_it(nlp, lookup):
 def test_a_place_in_another_clause_is_not_the_events(nlp, lookup):
     sentence = "The envoy who lives in Geneva criticized the plan."
     assert place_of(nlp, lookup, sentence, "criticized") is None
+
+
+def test_a_city_name_several_countries_share_is_read_in_the_story_s_countries(nlp, lookup):
+    doc = nlp("Gunmen opened fire in Tripoli.")
+    fired = next(t for t in doc if t.text == "opened")
+    assert resolve_place(fired, lookup).country == "LBY"  # the larger Tripoli, with no context
+    assert resolve_place(fired, lookup, ("LBN",)).country == "LBN"
+    # A small namesake never wins: Paris, Texas, in a story naming the United States.
+    doc = nlp("The two ministers met in Paris.")
+    assert resolve_place(next(t for t in doc if t.text == "met"), lookup, ("USA",)).country == "FRA"
+
+
+def test_the_coder_reads_a_shared_city_name_in_the_sentence_s_countries(coder):
+    event, = coder.code_text("Gunmen killed three Lebanese soldiers in Tripoli.")
+    assert (event.action_place, event.action_country) == ("Tripoli", "LBN")
