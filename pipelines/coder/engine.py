@@ -56,6 +56,8 @@ IMPLIED_AUTHORITY = "GOV"
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
 INTENT_ROOT = "03"
+# Assault, fight, mass violence (CAMEO 18-20) announced rather than done: threaten military force.
+VIOLENT_ROOTS, THREATENED_FORCE = frozenset({"18", "19", "20"}), "138"
 
 
 @dataclass
@@ -323,7 +325,9 @@ class EventCoder:
         if mood.kind == moods.FACTUAL:
             return rule.code
         if mood.kind == moods.INTENT:
-            return rule.intent
+            # "vowed to attack Israel", "plans to invade": announced violence is a threat of force.
+            # (Not a reciprocal rule: "agreed to fight *with* Somalia" may be on Somalia's side.)
+            return rule.intent or (THREATENED_FORCE if rule.code[:2] in VIOLENT_ROOTS and not rule.symmetric else None)
         if mood.kind == "negated":
             return rule.negated
         return None

@@ -297,3 +297,10 @@ def test_a_protest_for_political_change_is_one_protest_of_that_kind(code) -> Non
     assert code("Thousands of Malawians marched in Lilongwe to demand the resignation of the president.") == {("MWICVL", "MWIGOV", "1411")}
     assert code("Zambian opposition supporters held a rally on Friday demanding the president's resignation.") == {("ZMBOPP", "ZMBGOV", "1411")}
     assert code("Malawi demanded the resignation of the Zambian president.") == {("MWI", "ZMBGOV", "1041")}
+
+
+def test_violence_announced_rather_than_done_is_a_threat_of_force(code) -> None:
+    # CAMEO's codebook (130): conflict forecast in the future tense is a threat ("will attack").
+    assert code("Eritrea vowed to attack Ethiopia.") == {("ERI", "ETH", "138")}
+    assert code("Eritrea will invade Ethiopia, state radio said.") == {("ERI", "ETH", "138")}
+    assert code("Eritrea attacked Ethiopia.") == {("ERI", "ETH", "190")}
