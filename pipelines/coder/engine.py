@@ -56,8 +56,14 @@ IMPLIED_AUTHORITY = "GOV"
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
 INTENT_ROOT = "03"
-# Assault, fight, mass violence (CAMEO 18-20) announced rather than done: threaten military force.
-VIOLENT_ROOTS, THREATENED_FORCE = frozenset({"18", "19", "20"}), "138"
+# Conflict announced rather than done is a threat (CAMEO codebook, 130: "'will attack' is coded
+# as 'Threaten to attack'"): the threat code of each conflict code, by its longest prefix here.
+FORECAST_THREATS = {
+    "15": "138",
+    "16": "131", "161": "1313", "162": "1311", "163": "1312", "164": "134", "165": "135", "166": "136",
+    "17": "130", "172": "132", "1721": "1321", "1722": "1322", "1723": "1323", "1724": "1324", "175": "137",
+    "18": "1383", "19": "1384", "191": "1381", "192": "1382", "20": "138", "204": "1385",
+}
 
 
 @dataclass
@@ -325,9 +331,9 @@ class EventCoder:
         if mood.kind == moods.FACTUAL:
             return rule.code
         if mood.kind == moods.INTENT:
-            # "vowed to attack Israel", "plans to invade": announced violence is a threat of force.
+            # "vowed to attack Israel", "will expel the ambassador": announced conflict is a threat.
             # (Not a reciprocal rule: "agreed to fight *with* Somalia" may be on Somalia's side.)
-            return rule.intent or (THREATENED_FORCE if rule.code[:2] in VIOLENT_ROOTS and not rule.symmetric else None)
+            return rule.intent or (None if rule.symmetric else _forecast_threat(rule.code))
         if mood.kind == "negated":
             return rule.negated
         return None
@@ -538,6 +544,11 @@ def _hyphenated(tokens: list[Token]) -> frozenset[str]:
 REFORM_DEMAND, PROTEST_ROOT = "104", "14"
 K = TypeVar("K")
 PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
+
+
+def _forecast_threat(code: str) -> str | None:
+    """The threat code for a conflict code (roots 15-20) announced rather than done; None for others."""
+    return next((FORECAST_THREATS[code[:n]] for n in (4, 3, 2) if code[:n] in FORECAST_THREATS), None)
 
 
 def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Doc) -> tuple[dict[K, Event], dict[K, Event]]:

@@ -299,8 +299,10 @@ def test_a_protest_for_political_change_is_one_protest_of_that_kind(code) -> Non
     assert code("Malawi demanded the resignation of the Zambian president.") == {("MWI", "ZMBGOV", "1041")}
 
 
-def test_violence_announced_rather_than_done_is_a_threat_of_force(code) -> None:
-    # CAMEO's codebook (130): conflict forecast in the future tense is a threat ("will attack").
-    assert code("Eritrea vowed to attack Ethiopia.") == {("ERI", "ETH", "138")}
-    assert code("Eritrea will invade Ethiopia, state radio said.") == {("ERI", "ETH", "138")}
+def test_conflict_announced_rather_than_done_is_the_matching_threat(code) -> None:
+    # CAMEO's codebook (130): conflict forecast in the future tense is a threat ("'will attack' is
+    # coded as 'Threaten to attack'"), each kind its own threat code.
+    assert code("Eritrea vowed to attack Ethiopia.") == {("ERI", "ETH", "1384")}
+    assert code("Eritrea will invade Ethiopia, state radio said.") == {("ERI", "ETH", "1382")}
+    assert code("Ghana will expel the Nigerian ambassador.") == {("GHA", "NGAGOV", "1313")}
     assert code("Eritrea attacked Ethiopia.") == {("ERI", "ETH", "190")}
