@@ -25,9 +25,9 @@ from spacy.parts_of_speech import IDS
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.coder import mood as moods
-from pipelines.coder.codebook import load_codebook
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
+from pipelines.coder.codebook import load_codebook
 from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
@@ -527,6 +527,11 @@ def _batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, .
         yield batch
 
 
+def _forecast_threat(code: str) -> str | None:
+    """The threat code for a conflict code (roots 15-20) announced rather than done; None for others."""
+    return next((FORECAST_THREATS[code[:n]] for n in (4, 3, 2) if code[:n] in FORECAST_THREATS), None)
+
+
 def _hyphenated(tokens: list[Token]) -> frozenset[str]:
     """Words spaCy splits at a hyphen, joined with and without it: "peace-keeping" is found as
     peacekeeping and peace-keeping, as rule word lists spell them."""
@@ -544,11 +549,6 @@ def _hyphenated(tokens: list[Token]) -> frozenset[str]:
 REFORM_DEMAND, PROTEST_ROOT = "104", "14"
 K = TypeVar("K")
 PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
-
-
-def _forecast_threat(code: str) -> str | None:
-    """The threat code for a conflict code (roots 15-20) announced rather than done; None for others."""
-    return next((FORECAST_THREATS[code[:n]] for n in (4, 3, 2) if code[:n] in FORECAST_THREATS), None)
 
 
 def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Doc) -> tuple[dict[K, Event], dict[K, Event]]:
