@@ -111,6 +111,13 @@ def schedule_tick(instance: dg.DagsterInstance, raw: Path) -> list[str]:
     return sorted(date for run in schedule_requests(instance, raw) for date in run)
 
 
+def backfilled_instance(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dg.DagsterInstance:
+    """`eventcoder pipeline run` over the fixture stories into a fresh instance, which is returned."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "pipeline_home"))
+    assert run_backfill(raw, tmp_path / "coded") == 0
+    return dg.DagsterInstance.get()
+
+
 def write_story(path: Path, doc_id: str, date: str, text: str) -> None:
     with path.open("a") as stream:
         stream.write(json.dumps({"id": doc_id, "date": date, "text": text}) + "\n")
@@ -216,9 +223,7 @@ def test_the_schedule_codes_consecutive_dates_in_one_run(instance, raw) -> None:
 def test_the_schedule_recodes_only_dates_coded_under_another_version(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "pipeline_home"))
-    assert run_backfill(raw, tmp_path / "coded") == 0
-    instance = dg.DagsterInstance.get()
+    instance = backfilled_instance(raw, tmp_path, monkeypatch)
 
     # Everything was just coded by this version: nothing to do tonight.
     assert schedule_tick(instance, raw) == []
@@ -261,9 +266,7 @@ def test_the_schedule_empties_a_date_whose_stories_are_gone_once(
     raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files deleted while no sensor watched: the nightly run still clears what they published."""
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "pipeline_home"))
-    assert run_backfill(raw, tmp_path / "coded") == 0
-    instance = dg.DagsterInstance.get()
+    instance = backfilled_instance(raw, tmp_path, monkeypatch)
     (raw / "2023-10-02_andes-talks.txt").unlink()
 
     assert schedule_tick(instance, raw) == ["2023-10-02"]  # not stale by version: its stories are gone
