@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from pipelines.coder.actors_data import (
     ORGANIZATION_PREFIXES,
@@ -29,8 +29,8 @@ from pipelines.coder.actors_data import (
     plural_forms,
     split_actor_code,
 )
+from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.syntax import governors, kids
-from pipelines.coder.text import span_text
 from pipelines.coder.types import Actor
 
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
@@ -186,21 +186,23 @@ class ActorFinder:
             self._discards[nlp.vocab.strings.add(label)] = discard
             self._discard_matcher.add(label, [nlp.make_doc(discard.phrase)])
 
-    def tag(self, doc: Doc, story_date: dt.date | None = None) -> DocActors:
+    def tag(self, doc: Doc | Parsed, story_date: dt.date | None = None) -> DocActors:
         """All dictionary phrases in the document, longest match first.
 
         Named actors resolve to their code on `story_date`; on a tie in length a built-in phrase
         beats a named actor, and a named.yaml name an imported one (the sort below is stable and
-        they come in that order).
+        they come in that order). The matchers run on the spaCy Doc, the rest reads its parse.
         """
+        parse = doc if isinstance(doc, Parsed) else Parsed(doc)
+        doc = parse.spacy_doc
         strings = doc.vocab.strings
         found = [
             (start, end, self._labels[strings[match_id]])
             for matcher in (self._lower, self._exact)
             for match_id, start, end in matcher(doc)
         ]
-        found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(doc[item[0] : item[1]])]
-        found += self._named_matches(doc, story_date)
+        found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(parse[item[0] : item[1]])]
+        found += self._named_matches(parse, story_date)
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         by_token: dict[int, Mention] = {}
         for start, end, template in found:
@@ -211,20 +213,20 @@ class ActorFinder:
             )
             for i in range(start, end):
                 by_token[i] = mention
-        return DocActors(doc, self, by_token, self._discard_matches(doc))
+        return DocActors(parse, self, by_token, self._discard_matches(doc))
 
-    def _named_matches(self, doc: Doc, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
+    def _named_matches(self, parse: Parsed, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
         """Named actors written as names, with a code on the story date; built-in ones first.
 
         An imported one-word name opening a sentence must be tagged a proper noun: PETRARCH's
         names are all capitals, so "MALE" (the Maldives' capital) would otherwise match "Male
         students ...". Built-in names keep their case and are chosen not to be common words.
         """
-        found = self._cased_named_matches(doc, story_date)
+        found = self._cased_named_matches(parse, story_date)
         if self._people_matcher is None:
             return found
-        for match_id, start, end in self._people_matcher(doc):
-            span = doc[start:end]
+        for match_id, start, end in self._people_matcher(parse.spacy_doc):
+            span = parse[start:end]
             if not _capitalised(span) or (len(span) == 1 and span[0].is_sent_start and span[0].pos_ != "PROPN"):
                 continue
             code = self._people[match_id].code_on(story_date)
@@ -232,14 +234,14 @@ class ActorFinder:
                 found.append((start, end, self._code_mention(code)))
         return found
 
-    def _cased_named_matches(self, doc: Doc, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
+    def _cased_named_matches(self, parse: Parsed, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
         """Built-in named actors whose words are cased as the name requires: a capitalised word
         of the name must be capitalised in the text ("Islamic State", not "islamic state")."""
         found = []
         for matcher in self._cased_matchers:
-            for match_id, start, end in matcher(doc):
+            for match_id, start, end in matcher(parse.spacy_doc):
                 person, written = self._cased_names[match_id]
-                if not _cased_like(doc[start:end], written):
+                if not _cased_like(parse[start:end], written):
                     continue
                 code = person.code_on(story_date)
                 if code is not None:
@@ -262,7 +264,7 @@ class ActorFinder:
     def agent_priority(self, agent: str | None) -> int:
         return self._agent_priority.get(agent, 0) if agent else -1
 
-    def agent_word(self, token: Token) -> str | None:
+    def agent_word(self, token: Tok) -> str | None:
         """The agent code of a single-word agent noun ("police", "rebels"), if any."""
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
@@ -273,7 +275,7 @@ class DocActors:
     """The actor phrases of one document and the resolution of noun phrases to actors."""
 
     def __init__(
-        self, doc: Doc, finder: ActorFinder, by_token: dict[int, Mention],
+        self, doc: Parsed, finder: ActorFinder, by_token: dict[int, Mention],
         discards: tuple[tuple[int, int, Discard], ...] = (),
     ) -> None:
         self.doc = doc
@@ -288,7 +290,7 @@ class DocActors:
         """A story-level discard phrase anywhere in the document: nothing in it is coded."""
         return next((discard for _, _, discard in self.discards if discard.story), None)
 
-    def sentence_discard(self, sentence: Span) -> Discard | None:
+    def sentence_discard(self, sentence: Segment) -> Discard | None:
         """A discard phrase inside the sentence: the sentence is not coded."""
         return next((d for start, end, d in self.discards if start >= sentence.start and end <= sentence.end), None)
 
@@ -297,7 +299,7 @@ class DocActors:
         unique = {(m.start, m.end): m for m in self.by_token.values()}
         return [unique[key] for key in sorted(unique)]
 
-    def is_place(self, token: Token) -> bool:
+    def is_place(self, token: Tok) -> bool:
         """True when the token sits in a locative phrase: "talks in Cairo, Egypt"."""
         current = token
         for _ in range(6):
@@ -331,7 +333,7 @@ class DocActors:
                 recent.append(country)
         return recent
 
-    def resolve(self, token: Token | None) -> list[Actor]:
+    def resolve(self, token: Tok | None) -> list[Actor]:
         """The actors a noun phrase denotes, one per coordinated member: "Brazil and Argentina"."""
         if token is None:
             return []
@@ -348,7 +350,7 @@ class DocActors:
             actors.setdefault(actor.code, actor)
         return list(actors.values())
 
-    def _resolve_one(self, token: Token) -> list[Actor]:
+    def _resolve_one(self, token: Tok) -> list[Actor]:
         if token.lower_ in PRONOUNS:
             return self._antecedent(token)
         mention = self.by_token.get(token.i)
@@ -363,7 +365,7 @@ class DocActors:
             found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
         tokens = sorted({token.i, *found.tokens})
-        text = span_text(self.doc[tokens[0] : tokens[-1] + 1])
+        text = self.doc[tokens[0] : tokens[-1] + 1].text
         if not found.countries and not found.organizations:
             # "the police", "opposition activists": an agent whose country the sentence or story
             # must supply (see `localize`); without an agent it is no actor at all.
@@ -415,7 +417,7 @@ class DocActors:
             reason=f"{actor.reason}; country {country} from {origin}",
         )
 
-    def _antecedent(self, pronoun: Token) -> list[Actor]:
+    def _antecedent(self, pronoun: Tok) -> list[Actor]:
         """What "it"/"they" stands for: the subject of the nearest governing clause that names an
         actor ("Hungary said it will…", "Turkey accused Greece of violating its airspace")."""
         person = pronoun.lower_ in PERSON_PRONOUNS
@@ -435,9 +437,9 @@ class DocActors:
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return []
 
-    def _mention_actors(self, token: Token, mention: Mention) -> list[Actor]:
+    def _mention_actors(self, token: Tok, mention: Mention) -> list[Actor]:
         """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""
-        text = span_text(self.doc[mention.start : mention.end])
+        text = self.doc[mention.start : mention.end].text
         span = list(range(mention.start, mention.end))
         if mention.kind == "organization" or (mention.kind == "named" and mention.organization):
             return [self._actor(None, mention.organization, None, text, span, token.i, f"organisation '{text}'")]
@@ -460,7 +462,7 @@ class DocActors:
             return [self._actor(country, None, None, text, span, token.i, reason) for country in countries]
         return []
 
-    def _people_of(self, token: Token, mention: Mention, text: str, span: list[int]) -> list[Actor]:
+    def _people_of(self, token: Tok, mention: Mention, text: str, span: list[int]) -> list[Actor]:
         """ "Nigerians" are people of Nigeria; but "Bosnian Serbs" and "the Albanians of southern
         Serbia" are an ethnic group living in another country (its civilians, CVL), and "ethnic
         Turks" live in a country the sentence or story must supply (`localize`)."""
@@ -485,20 +487,20 @@ class DocActors:
         """Countries a context phrase refers to, given what the document named before it."""
         earlier = self.countries_before(mention.start)
         if mention.kind == "alias":
-            alias = self.finder.dictionary.resolve_alias(span_text(self.doc[mention.start : mention.end]), earlier)
+            alias = self.finder.dictionary.resolve_alias(self.doc[mention.start : mention.end].text, earlier)
             return [alias.refers_to] if alias is not None else []
         group = self.finder.dictionary.groups[mention.alias]
         if group.refers_to:
             return list(group.refers_to)
         return sorted(earlier[:2]) if len(earlier) >= 2 else []
 
-    def _agent_at(self, token: Token) -> str | None:
+    def _agent_at(self, token: Tok) -> str | None:
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind == "agent":
             return mention.agent
         return self.finder.agent_word(token)
 
-    def _search_modifiers(self, head: Token, max_depth: int = 3, located: bool = False, own: range = range(0)) -> _Found:
+    def _search_modifiers(self, head: Tok, max_depth: int = 3, located: bool = False, own: range = range(0)) -> _Found:
         """Breadth-first through the head's modifiers for countries, organisations and an agent.
 
         `located`: the head is an agent, so "in X" tells whose it is ("opposition groups in Chile").
@@ -522,14 +524,14 @@ class DocActors:
                 frontier += [(child, depth + 1) for child in _modifiers(token)]
         return found
 
-    def _collect_agent(self, token: Token, found: _Found) -> None:
+    def _collect_agent(self, token: Tok, found: _Found) -> None:
         mention = self.by_token.get(token.i)
         agent = mention.agent if mention is not None and mention.kind == "agent" else self.finder.agent_word(token)
         if agent:
             found.agent = self._stronger(found.agent, agent)
             found.tokens.add(token.i)
 
-    def _collect(self, token: Token, found: _Found) -> bool:
+    def _collect(self, token: Tok, found: _Found) -> bool:
         """Record what a modifier token contributes; True when it named an actor (stop there)."""
         if token.dep_ == "poss" and token.lower_ in STATE_PRONOUNS:
             # "Pakistan urged *its* citizens": the owner is what the pronoun refers to.
@@ -561,7 +563,7 @@ class DocActors:
                     found.organizations.append(actor.code)
                 found.agent = found.agent or actor.agent
             found.tokens.update(range(mention.start, mention.end))
-            found.reasons.append(f"{mention.kind} '{span_text(self.doc[mention.start:mention.end])}'")
+            found.reasons.append(f"{mention.kind} '{self.doc[mention.start:mention.end].text}'")
             return bool(actors)
         agent = self.finder.agent_word(token)
         if agent:
@@ -604,7 +606,7 @@ CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "millio
                          "crowd", "group", "groups", "scores"})
 
 
-def _a_crowd(token: Token, mentions: dict[int, Mention]) -> bool:
+def _a_crowd(token: Tok, mentions: dict[int, Mention]) -> bool:
     """Counted or described people: "1,000 Nigerians", "thousands of Nigerians", "young Algerians"."""
     if any(c.dep_ in ("nummod", "quantmod") or (c.dep_ in ("amod", "compound") and c.is_alpha and c.i not in mentions) for c in token.children):
         return True
@@ -621,7 +623,7 @@ def _running_forms(nlp: Language, name: str) -> list[Doc]:
     return forms
 
 
-def _cased_like(span: Span, written: Doc) -> bool:
+def _cased_like(span: Segment, written: Doc) -> bool:
     """Whether each word of the text is capitalised where the name as written has a capital
     (the case rule of FORMAT.md): "Islamic State" does not match "islamic state"."""
     phrase = written.text
@@ -639,7 +641,7 @@ def _capitalised(span) -> bool:
 _FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "du", "da", "la", "le", "el", "al", "on", "in", "d'"})
 
 
-def _modifiers(token: Token, located: bool = False) -> Iterator[Token]:
+def _modifiers(token: Tok, located: bool = False) -> Iterator[Tok]:
     """Children that modify a noun phrase, with `of/from/for` objects seen through the preposition."""
     preps = OWNER_PREPS | {"in"} if located else OWNER_PREPS
     for dep, child in kids(token):

@@ -31,10 +31,11 @@ from itertools import product
 from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.syntax import aux_words, clause_head
 
 PRECISIONS = ("day", "week", "month", "year", "story")
@@ -235,11 +236,11 @@ def _scan(lowers: list[int], texts: list[int]) -> list[_Match]:
     return sorted(_longest_first(longest_of_each_kind))
 
 
-def _token_hashes(sentence: Span) -> tuple[list[int], list[int]]:
+def _token_hashes(sentence: Segment) -> tuple[list[int], list[int]]:
     """The LOWER and ORTH hashes of a sentence's tokens, sliced from an array of its whole Doc's.
 
     The array is made once per Doc and kept in its `user_data`: `Span.to_array`, or reading two
-    attributes of every Token, takes longer than the scan itself.
+    attributes of every token, takes longer than the scan itself.
     """
     hashes = sentence.doc.user_data.get(_HASHES_KEY)
     if hashes is None:
@@ -248,7 +249,7 @@ def _token_hashes(sentence: Span) -> tuple[list[int], list[int]]:
     return lowers, texts
 
 
-def time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
+def time_expressions(sentence: Segment) -> tuple[TimeExpression, ...]:
     """A sentence's time expressions (Doc offsets), non-overlapping (longest wins).
 
     Computed once per sentence and only for sentences that have an event to date: scanning whole
@@ -298,11 +299,11 @@ def reference_time_expressions(sentence: Span) -> tuple[TimeExpression, ...]:
 # -- which expression governs the trigger ---------------------------------------------------------
 
 
-def _is_clause_verb(token: Token) -> bool:
+def _is_clause_verb(token: Tok) -> bool:
     return token.pos_ in ("VERB", "AUX") and token.dep_ not in ("aux", "auxpass")
 
 
-def _steps_to(token: Token, anchors: set[int], inside: range) -> int | None:
+def _steps_to(token: Tok, anchors: set[int], inside: range) -> int | None:
     """Head-chain steps from `token` to an anchor, or None if another clause's verb is in the way."""
     steps, current = 0, token
     while current.i not in anchors:
@@ -314,13 +315,13 @@ def _steps_to(token: Token, anchors: set[int], inside: range) -> int | None:
     return steps
 
 
-def _distance(doc: Doc, expression: TimeExpression, anchors: set[int]) -> int | None:
+def _distance(doc: Parsed, expression: TimeExpression, anchors: set[int]) -> int | None:
     inside = range(expression.start, expression.end)
     found = [s for s in (_steps_to(doc[i], anchors, inside) for i in inside) if s is not None]
     return min(found) if found else None
 
 
-def _anchor_tiers(trigger: Token) -> Iterator[tuple[set[int], Token]]:
+def _anchor_tiers(trigger: Tok) -> Iterator[tuple[set[int], Tok]]:
     """(anchors, clause verb): the trigger's own clause first, then a verb it is coordinated with."""
     verb = clause_head(trigger)
     yield {trigger.i, verb.i}, verb
@@ -328,7 +329,7 @@ def _anchor_tiers(trigger: Token) -> Iterator[tuple[set[int], Token]]:
         yield {verb.head.i}, verb.head
 
 
-def governing_expression(trigger: Token) -> tuple[TimeExpression, Token] | None:
+def governing_expression(trigger: Tok) -> tuple[TimeExpression, Tok] | None:
     """The time expression attached in the trigger's clause (nearest, then first) and the verb it dates."""
     doc = trigger.doc
     sentence = trigger.sent
@@ -345,7 +346,7 @@ def governing_expression(trigger: Token) -> tuple[TimeExpression, Token] | None:
 # -- resolving against the story date --------------------------------------------------------------
 
 
-def is_future(verb: Token, words: list[str]) -> bool:
+def is_future(verb: Tok, words: list[str]) -> bool:
     """Whether the expression looks ahead: "next ...", "will be held", "due to begin"."""
     if "next" in words:
         return True
@@ -453,7 +454,7 @@ _RESOLVERS: dict[str, Callable[[list[str], dt.date, bool], tuple[dt.date | None,
 }
 
 
-def resolve_expression(expression: TimeExpression, doc: Doc, story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+def resolve_expression(expression: TimeExpression, doc: Parsed, story: dt.date, future: bool) -> tuple[dt.date | None, str]:
     """The date and precision an expression names, read against the story date."""
     # Prepositions and "earlier"/"later" do not move the date: "earlier this week" is this week.
     words = [t.lower_ for t in doc[expression.start:expression.end] if t.lower_ not in _NEUTRAL_WORDS]
@@ -464,7 +465,7 @@ def _plausible(day: dt.date | None, story: dt.date) -> bool:
     return day is not None and day <= story + dt.timedelta(days=MAX_FUTURE_DAYS)
 
 
-def resolve_event_date(trigger: Token, story_date: dt.date | None, announced: bool = False) -> EventDate:
+def resolve_event_date(trigger: Tok, story_date: dt.date | None, announced: bool = False) -> EventDate:
     """The event's date: the time expression in the trigger's clause, resolved against the story date.
 
     With no such expression, the story date with precision "story". `announced` (a future meeting

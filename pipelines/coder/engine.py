@@ -22,18 +22,19 @@ import numpy
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.parts_of_speech import IDS
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from pipelines.coder import mood as moods
 from pipelines.coder.actors import ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
 from pipelines.coder.codebook import load_codebook
 from pipelines.coder.dates import resolve_event_date
+from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object, kids, release
-from pipelines.coder.text import clean_text, span_text
+from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object, kids
+from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
 if TYPE_CHECKING:
@@ -176,19 +177,20 @@ class EventCoder:
 
     def code_parsed(self, doc: Doc, document: Document, trace: Trace | None = None) -> CodedDocument:
         """Code one already-parsed document."""
+        parsed = Parsed(doc)
         try:
-            return self._code_doc(doc, document, trace)
+            return self._code_doc(parsed, document, trace)
         finally:
-            release(doc)
+            parsed.release()
 
-    def _code_doc(self, doc: Doc, document: Document, trace: Trace | None) -> CodedDocument:
+    def _code_doc(self, doc: Parsed, document: Document, trace: Trace | None) -> CodedDocument:
         doc_actors = self.finder.tag(doc, document.story_date)
         events: list[Event] = []
-        sentences = list(doc.sents)
+        sentences = doc.sents
         story_discard = doc_actors.story_discard()
         if story_discard is not None and trace:
             trace.add(f"story: contains the discard phrase '{story_discard.phrase}', nothing coded")
-        maybe = self._maybe_triggers(doc)
+        maybe = self._maybe_triggers(doc.spacy_doc)
         for index, sentence in enumerate(sentences if story_discard is None else ()):
             positions = maybe[bisect.bisect_left(maybe, sentence.start) : bisect.bisect_left(maybe, sentence.end)]
             if positions or trace:  # a sentence with no possible trigger codes nothing
@@ -236,7 +238,7 @@ class EventCoder:
         return frozenset(hash_string(form) for form in self.rules.verb_forms)
 
     def _code_sentence(
-        self, sentence: Span, index: int, positions: list[int], doc_actors: DocActors, document: Document,
+        self, sentence: Segment, index: int, positions: list[int], doc_actors: DocActors, document: Document,
         trace: Trace | None,
     ) -> list[Event]:
         if moods.question(sentence):
@@ -279,7 +281,7 @@ class EventCoder:
                 events[key] = event
         return list(events.values())
 
-    def _trigger_key(self, token: Token) -> tuple[str | None, str]:
+    def _trigger_key(self, token: Tok) -> tuple[str | None, str]:
         """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb."""
         pos = TRIGGER_POS.get(token.pos_)
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
@@ -287,7 +289,7 @@ class EventCoder:
                 return "verb", self.rules.verb_forms[token.lower_]
         return pos, token.lemma_.lower()
 
-    def _try_rule(self, rule: Rule, trigger: Token, doc_actors: DocActors) -> RuleOutcome:
+    def _try_rule(self, rule: Rule, trigger: Tok, doc_actors: DocActors) -> RuleOutcome:
         """A rule whose conditions hold: its mood, its actors, the events it codes."""
         mood = moods.mood_of(trigger, self.rules, rule.pos == "noun", is_modal_rule=trigger.dep_ == "aux")
         code = self._code_for_mood(rule, mood)
@@ -338,7 +340,7 @@ class EventCoder:
             return rule.negated
         return None
 
-    def _unmet_condition(self, rule: Rule, trigger: Token, memo: dict) -> str | None:
+    def _unmet_condition(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
         """The first condition of the rule that the trigger's parse does not meet."""
         if rule.particle and not any(c.lower_ == rule.particle for c in children(trigger, "prt", "advmod", "prep")):
             return f"needs particle '{rule.particle}'"
@@ -349,25 +351,25 @@ class EventCoder:
             return "object not in the rule's list"
         if rule.about is not None and rule.about.isdisjoint(self._scope_lemmas(trigger, memo)):
             return "not about the rule's topic"
-        # A nominal event's subject is its light verb's: "*troops* completed their withdrawal".
-        carrier = trigger.head if rule.pos == "noun" and trigger.dep_ == "dobj" else trigger
-        if rule.subject_words is not None and not _subject_in(carrier, rule.subject_words):
-            return "subject not in the rule's list"
-        complements = children(trigger, "xcomp")
-        if rule.xcomp is not None and ANY_WORD not in rule.xcomp and rule.xcomp.isdisjoint(self._complement_words(trigger, complements, memo)):
+        if rule.subject_words is not None:
+            # A nominal event's subject is its light verb's: "*troops* completed their withdrawal".
+            carrier = trigger.head if rule.pos == "noun" and trigger.dep_ == "dobj" else trigger
+            if not _subject_in(carrier, rule.subject_words):
+                return "subject not in the rule's list"
+        if rule.xcomp is not None and ANY_WORD not in rule.xcomp and rule.xcomp.isdisjoint(self._complement_words(trigger, memo)):
             return "no complement verb from the rule's list"
-        if rule.fallback and rule.code.startswith(INTENT_ROOT) and any(self._conflict_verb(c) for c in complements):
+        if rule.fallback and rule.code.startswith(INTENT_ROOT) and any(self._conflict_verb(c) for c in children(trigger, "xcomp")):
             # "vowed to crush the rebels" is no intent to cooperate.
             return "the complement is a conflict verb"
         return None
 
-    def _complement_words(self, trigger: Token, complements: list[Token], memo: dict) -> list[str]:
+    def _complement_words(self, trigger: Tok, memo: dict) -> list[str]:
         """A complement verb's lemma, and for a light verb its object's too: "threatened to *hold a
         strike*" is a threat to strike, "refused to *hold talks*" a refusal to talk. Once per trigger."""
         key = ("complement", trigger.i)
         if key not in memo:
             words = []
-            for verb in complements:
+            for verb in children(trigger, "xcomp"):
                 lemma = verb.lemma_.lower()
                 words.append(lemma)
                 if lemma in self.rules.word_class("light_verbs") and (obj := direct_object(verb)) is not None:
@@ -376,7 +378,7 @@ class EventCoder:
         return memo[key]
 
     @staticmethod
-    def _scope_lemmas(trigger: Token, memo: dict) -> frozenset[str]:
+    def _scope_lemmas(trigger: Tok, memo: dict) -> frozenset[str]:
         """The lemmas of what the trigger is about (`about_scope`), once per trigger."""
         key = ("scope", trigger.i)
         if key not in memo:
@@ -384,13 +386,13 @@ class EventCoder:
             memo[key] = frozenset(t.lemma_.lower() for t in scope) | _hyphenated(scope)
         return memo[key]
 
-    def _conflict_verb(self, token: Token) -> bool:
+    def _conflict_verb(self, token: Tok) -> bool:
         """A verb only conflict rules (roots 10-20) trigger on: "crush", "attack", not "hand"."""
         roots = {rule.code[:2] for rule in self.rules.candidates("verb", token.lemma_.lower())}
         return bool(roots) and min(roots) >= "10"
 
     def _fill(
-        self, rule: Rule, slots: tuple[str, ...], trigger: Token, doc_actors: DocActors, skip: set[str] | frozenset[str] = frozenset()
+        self, rule: Rule, slots: tuple[str, ...], trigger: Tok, doc_actors: DocActors, skip: set[str] | frozenset[str] = frozenset()
     ) -> tuple[Actor, ...]:
         """Actors of the first slot that yields any; actors of a country in `skip` do not count."""
         is_noun = rule.pos == "noun"
@@ -405,27 +407,27 @@ class EventCoder:
                 return tuple(actors)
         return ()
 
-    def _trigger_place(self, trigger: Token, doc_actors: DocActors) -> Place | None:
+    def _trigger_place(self, trigger: Tok, doc_actors: DocActors) -> Place | None:
         """Where the trigger's event happened; looked up once per trigger (several rules ask)."""
         key = ("trigger", trigger.i)
         if key not in doc_actors.memo:
             doc_actors.memo[key] = resolve_place(trigger, self.places, self._place_context(trigger.sent, doc_actors))
         return doc_actors.memo[key]
 
-    def _sentence_place(self, sentence: Span, doc_actors: DocActors) -> Place | None:
+    def _sentence_place(self, sentence: Segment, doc_actors: DocActors) -> Place | None:
         key = ("sentence", sentence.start)
         if key not in doc_actors.memo:
             doc_actors.memo[key] = sentence_place(sentence, self.places, self._place_context(sentence, doc_actors))
         return doc_actors.memo[key]
 
     @staticmethod
-    def _place_context(sentence: Span, doc_actors: DocActors) -> tuple[str, ...]:
+    def _place_context(sentence: Segment, doc_actors: DocActors) -> tuple[str, ...]:
         key = ("place context", sentence.start)
         if key not in doc_actors.memo:
             doc_actors.memo[key] = doc_actors.place_context(sentence.start, sentence.end)
         return doc_actors.memo[key]
 
-    def _implied_authorities(self, trigger: Token, doc_actors: DocActors) -> Actor | None:
+    def _implied_authorities(self, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """ "Two journalists were arrested in Cairo": arrests, jailings and expulsions are done by
         the state, here the unnamed authorities (GOV) of the place where it happened. Without a
         named place nothing is guessed (a foreigner arrested abroad is common)."""
@@ -435,7 +437,7 @@ class EventCoder:
         reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({place.country})"
         return _unnamed(IMPLIED_AUTHORITY, place, "(authorities, not named)", trigger.i, reason)
 
-    def _implied_attacker(self, token: Token, trigger: Token, doc_actors: DocActors) -> Actor | None:
+    def _implied_attacker(self, token: Tok, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """CAMEO's unidentified attacker: "a roadside bomb near Mosul killed two soldiers" has no
         named doer, so the source is the armed forces of no one in particular (UAF) of the country
         where it happened; without a named place the story's country is used (`localize`)."""
@@ -448,7 +450,7 @@ class EventCoder:
         return _unnamed(IMPLIED_ATTACKER, place, token.text, token.i, reason)
 
     def _event(
-        self, document: Document, sentence: Span, index: int, trigger: Token,
+        self, document: Document, sentence: Segment, index: int, trigger: Tok,
         outcome: RuleOutcome, source: Actor, target: Actor, doc_actors: DocActors,
     ) -> Event:
         key = ("date", trigger.i, outcome.mood == moods.INTENT)  # one date for all pairs of a trigger
@@ -459,7 +461,7 @@ class EventCoder:
         return Event(
             doc_id=document.doc_id,
             sentence_index=index,
-            sentence_text=span_text(sentence).strip(),
+            sentence_text=sentence.text.strip(),
             source=source,
             target=target,
             event_code=outcome.code or "",
@@ -532,7 +534,7 @@ def _forecast_threat(code: str) -> str | None:
     return next((FORECAST_THREATS[code[:n]] for n in (4, 3, 2) if code[:n] in FORECAST_THREATS), None)
 
 
-def _hyphenated(tokens: list[Token]) -> frozenset[str]:
+def _hyphenated(tokens: list[Tok]) -> frozenset[str]:
     """Words spaCy splits at a hyphen, joined with and without it: "peace-keeping" is found as
     peacekeeping and peace-keeping, as rule word lists spell them."""
     words: set[str] = set()
@@ -551,7 +553,7 @@ K = TypeVar("K")
 PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
 
 
-def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Doc) -> tuple[dict[K, Event], dict[K, Event]]:
+def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Parsed) -> tuple[dict[K, Event], dict[K, Event]]:
     """ "Students marched to demand the president's resignation" is one protest for a change of
     leader (1411), not a protest and a demand: the demand is dropped and gives the protest its kind.
     (Before fallbacks are weighed: the demand must not crowd out the protest it is the purpose of.)"""
@@ -578,14 +580,14 @@ def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Do
     return kept(events), kept(fallbacks)
 
 
-def _purpose_of(action: Token, protest: Token) -> bool:
+def _purpose_of(action: Tok, protest: Tok) -> bool:
     """The action is what the protest is for: "marched *to demand*…", "staged a rally *demanding*…"."""
     if action.dep_ not in PURPOSE_DEPS:
         return False
     return action.head == protest or (protest.dep_ == "dobj" and action.head == protest.head)
 
 
-def _resolve_all(doc_actors: DocActors, token: Token, slot: str) -> list[Actor]:
+def _resolve_all(doc_actors: DocActors, token: Tok, slot: str) -> list[Actor]:
     """Resolve a slot token to actors. Rules name their prepositions, so places stay out."""
     found = doc_actors.resolve(token)
     if slot == "between":
@@ -617,7 +619,7 @@ def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str
     )
 
 
-def _object_words(verb: Token, memo: dict) -> frozenset[str]:
+def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
     """The words an object condition matches, once per verb: the object's lemma, and for a name
     the titles before it: "arrested opposition *leader* Ilya Petrov"."""
     key = ("object", verb.i)
@@ -632,7 +634,7 @@ def _object_words(verb: Token, memo: dict) -> frozenset[str]:
     return memo[key]
 
 
-def _subject_in(verb: Token, words: frozenset[str]) -> bool:
+def _subject_in(verb: Tok, words: frozenset[str]) -> bool:
     """The clause's subject (or the passive's "by" agent), or a word modifying it, is in `words`:
     "a roadside *bomb* killed…", "were killed by an explosive *device*"."""
     heads = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
@@ -643,7 +645,7 @@ def _subject_in(verb: Token, words: frozenset[str]) -> bool:
     )
 
 
-def _agentless_passive(verb: Token) -> bool:
+def _agentless_passive(verb: Tok) -> bool:
     """ "were arrested" with no "by" phrase."""
     deps = {dep for dep, _ in kids(verb)}
     return "auxpass" in deps and "agent" not in deps
@@ -723,18 +725,18 @@ def _distinct(source: Actor, target: Actor) -> bool:
     return True
 
 
-def _verb_text(trigger: Token) -> str:
+def _verb_text(trigger: Tok) -> str:
     """The trigger with its particle and auxiliaries: "has been lashing out"."""
     parts = [c for dep, c in kids(trigger) if dep in ("aux", "auxpass", "neg", "prt")] + [trigger]
     return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
 
 
-def _describe(token: Token, outcome: RuleOutcome) -> str:
+def _describe(token: Tok, outcome: RuleOutcome) -> str:
     status = f"fired {outcome.code}" if outcome.code else "did not fire"
     return f"'{token.text}' (lemma {token.lemma_}): rule {outcome.rule.id} {status}: {outcome.reason}"
 
 
-def _token_line(token: Token) -> str:
+def _token_line(token: Tok) -> str:
     return f"  {token.i:>3} {token.text:<16} {token.lemma_:<14} {token.pos_:<6} {token.dep_:<10} head={token.head.i} {token.head.text}"
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from pipelines.coder.parsed import Segment, Tok
 
 from pipelines.coder.rules import RuleSet
 from pipelines.coder.syntax import aux_words, governing_verb, governors, kids, negated
-from pipelines.coder.text import span_text
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can", "ca"})
@@ -38,12 +37,12 @@ class Mood:
         return self.kind in (FACTUAL, INTENT)
 
 
-def question(sentence: Span) -> bool:
+def question(sentence: Segment) -> bool:
     """A sentence asked, not stated."""
-    return span_text(sentence).rstrip(" \"'”’)\n").endswith("?")
+    return sentence.text.rstrip(" \"'”’)\n").endswith("?")
 
 
-def mood_of(trigger: Token, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
+def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
     """Decide the mood of a trigger token from its clause and the clauses governing it."""
     clause = _clause_of(trigger, is_noun)
     if clause is None:
@@ -55,7 +54,7 @@ def mood_of(trigger: Token, rules: RuleSet, is_noun: bool, is_modal_rule: bool =
     return Mood(FACTUAL, "stated as fact")
 
 
-def _clause_of(trigger: Token, is_noun: bool) -> Token | None:
+def _clause_of(trigger: Tok, is_noun: bool) -> Tok | None:
     """The verb whose mood applies: the trigger itself, the verb of a modal, or a noun's light verb."""
     if not is_noun:
         return trigger.head if trigger.dep_ == "aux" else trigger
@@ -67,7 +66,7 @@ def _clause_of(trigger: Token, is_noun: bool) -> Token | None:
     return verb
 
 
-def _noun_without_verb(noun: Token) -> Mood:
+def _noun_without_verb(noun: Tok) -> Mood:
     if negated(noun):
         return Mood("negated", f"'no' before '{noun.text}'")
     modifiers = {child.lower_ for dep, child in kids(noun) if dep in ("amod", "compound")}
@@ -80,18 +79,18 @@ def _noun_without_verb(noun: Token) -> Mood:
     return Mood(FACTUAL, "nominal event")
 
 
-def _under_condition(token: Token) -> bool:
+def _under_condition(token: Tok) -> bool:
     chain = [token, *governors(token)]
     return any(dep == "mark" and child.lower_ in CONDITION_MARKS for node in chain for dep, child in kids(node))
 
 
-def _conditional(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+def _conditional(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     if _under_condition(trigger):
         return Mood("blocked", "inside an if/whether/unless clause")
     return None
 
 
-def _negated(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+def _negated(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     # "Iran must not enrich uranium" is still a demand: a modal rule keeps its polarity.
     if modal:
         return None
@@ -100,7 +99,7 @@ def _negated(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood
     return None
 
 
-def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+def _noun_modifiers(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     if trigger == clause or modal:  # a verb trigger, or a modal ("must") whose clause is its verb
         return None
     # "called for talks", "refused talks": the nominal event is asked for or refused, not held.
@@ -118,7 +117,7 @@ def _noun_modifiers(trigger: Token, clause: Token, rules: RuleSet, modal: bool) 
     return None
 
 
-def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
     if clause.dep_ in ("acl", "ccomp") and clause.head.pos_ == "NOUN" and clause.head.lemma_.lower() in rules.word_class("irrealis_verbs"):
         return Mood("blocked", f"demanded or asked for, not done ('{clause.head.text} that')")
@@ -150,7 +149,7 @@ def _control(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood
     return None
 
 
-def _subjunctive(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+def _subjunctive(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     """ "reiterated its demand that Israel *ease* restrictions": a that-clause whose verb is the
     bare base form after a subject (a mandative subjunctive) is asked for, not done."""
     if clause.dep_ == "ccomp" and clause.tag_ == "VB" and not aux_words(clause) and any(
@@ -160,7 +159,7 @@ def _subjunctive(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> 
     return None
 
 
-def _auxiliaries(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> Mood | None:
+def _auxiliaries(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     aux = aux_words(clause)
     if modal:
         return None
@@ -174,10 +173,10 @@ def _auxiliaries(trigger: Token, clause: Token, rules: RuleSet, modal: bool) -> 
     return None
 
 
-def _going_to(clause: Token) -> bool:
+def _going_to(clause: Tok) -> bool:
     head = clause.head
     return clause.dep_ == "xcomp" and head.lemma_ == "go" and any(c.lower_ in ("is", "are", "was", "were", "'s", "'re") for _, c in kids(head))
 
 
-def _reported(clause: Token, rules: RuleSet) -> bool:
+def _reported(clause: Tok, rules: RuleSet) -> bool:
     return clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules.word_class("speech_verbs")

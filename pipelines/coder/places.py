@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from spacy.tokens import Doc, Span, Token
 
+from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.syntax import clause_head, kids
 
 CITY_MIN_POPULATION = 15_000
@@ -245,7 +245,7 @@ def default_place_lookup() -> PlaceLookup:
 # -- reading the parse -------------------------------------------------------------------------------
 
 
-def _attachment_heads(trigger: Token) -> Iterator[Token]:
+def _attachment_heads(trigger: Tok) -> Iterator[Tok]:
     """Where a locative may hang: the trigger, its clause verb, the verb's direct object (the
     parser often hangs "met X in Lima" on X), then a verb it is coordinated with."""
     verb = clause_head(trigger)
@@ -257,7 +257,7 @@ def _attachment_heads(trigger: Token) -> Iterator[Token]:
         yield verb.head
 
 
-def _locative_objects(head: Token) -> Iterator[Token]:
+def _locative_objects(head: Tok) -> Iterator[Tok]:
     """Objects of the head's in/at/near phrases, then their appositions and possessors."""
     for dep, prep in kids(head):
         if dep == "prep" and prep.lower_ in LOCATIVE_PREPS:
@@ -268,7 +268,7 @@ def _locative_objects(head: Token) -> Iterator[Token]:
                 yield from _inner_names(obj)
 
 
-def _inner_names(obj: Token) -> Iterator[Token]:
+def _inner_names(obj: Tok) -> Iterator[Tok]:
     """ "the Egyptian capital, Cairo" (appos), "Egypt's capital" (poss), "the city of Homs" (of)."""
     for dep, child in kids(obj):
         if dep in ("appos", "poss"):
@@ -277,7 +277,7 @@ def _inner_names(obj: Token) -> Iterator[Token]:
             yield from (c for d, c in kids(child) if d == "pobj")
 
 
-def _name_phrases(token: Token, max_words: int) -> Iterator[Span]:
+def _name_phrases(token: Tok, max_words: int) -> Iterator[Segment]:
     """Phrases ending at the token, longest first: "northern Syria" then "Syria"."""
     doc = token.doc
     start = max(token.left_edge.i, token.i - max_words + 1)
@@ -286,7 +286,7 @@ def _name_phrases(token: Token, max_words: int) -> Iterator[Span]:
             yield doc[first:token.i + 1]
 
 
-def _qualifier_after(doc: Doc, end: int, lookup: PlaceLookup) -> tuple[str, str | None] | None:
+def _qualifier_after(doc: Parsed, end: int, lookup: PlaceLookup) -> tuple[str, str | None] | None:
     """The country or US state right after ", " following a name: "Cairo, Egypt" → (EGY, None)."""
     if end >= len(doc) or doc[end].text != ",":
         return None
@@ -296,12 +296,12 @@ def _qualifier_after(doc: Doc, end: int, lookup: PlaceLookup) -> tuple[str, str 
     return None
 
 
-def _is_name(phrase: Span) -> bool:
+def _is_name(phrase: Segment) -> bool:
     first = phrase[0].text
     return first[:1].isupper() and phrase.text.lower() not in NOT_PLACES
 
 
-def _place_of(token: Token, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+def _place_of(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     for phrase in _name_phrases(token, lookup.max_words):
         if not _is_name(phrase):
             continue
@@ -317,7 +317,7 @@ def _place_of(token: Token, lookup: PlaceLookup, context: Sequence[str] = ()) ->
     return None
 
 
-def resolve_place(trigger: Token, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+def resolve_place(trigger: Tok, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     """Where the event happened: a city or country in an in/at/near phrase of the trigger's clause.
 
     `context`: countries the story names, most relevant first; a city name several countries
@@ -330,7 +330,7 @@ def resolve_place(trigger: Token, place_lookup: PlaceLookup, context: Sequence[s
     return None
 
 
-def place_near(token: Token, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+def place_near(token: Tok, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     """The first named place in a locative phrase inside the token's own phrase: "a roadside bomb
     *near Mosul*", "gunmen *in Kirkuk*"."""
     for head in token.subtree:
@@ -340,7 +340,7 @@ def place_near(token: Token, place_lookup: PlaceLookup, context: Sequence[str] =
     return None
 
 
-def sentence_place(sentence: Span, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+def sentence_place(sentence: Segment, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     """The first named place in any locative phrase of the sentence."""
     for token in sentence:
         for obj in _locative_objects(token):

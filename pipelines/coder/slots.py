@@ -7,8 +7,7 @@ Each slot name in a rule file maps to a function from the trigger token to candi
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
+from pipelines.coder.parsed import Tok
 from pipelines.coder.rules import RuleSet
 from pipelines.coder.syntax import (
     children,
@@ -23,7 +22,7 @@ from pipelines.coder.syntax import (
 )
 
 
-def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> list[Token]:
+def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[Tok]:
     """Tokens that fill a slot of the trigger (a noun or a verb trigger); empty when absent."""
     kind, _, word = slot.partition(":")
     clause = trigger.head if trigger.dep_ == "aux" else trigger
@@ -81,7 +80,7 @@ def slot_tokens(slot: str, trigger: Token, rules: RuleSet, is_noun: bool) -> lis
 DIRECTED_PREPS = ("to", "against", "on", "with", "from", "toward", "towards", "into")
 
 
-def complement_targets(verb: Token) -> list[Token]:
+def complement_targets(verb: Tok) -> list[Tok]:
     """Whom a complement action is directed at: its object, dative, then directed prepositions,
     on the verb and on its object ("threatened to impose restrictions *on* X")."""
     found = [*_present(direct_object(verb)), *(p for d in children(verb, "dative") for p in (d, *children(d, "pobj")))]
@@ -97,7 +96,7 @@ def complement_targets(verb: Token) -> list[Token]:
 COMPLEX_PREP_HEADS = frozenset({"according", "due", "thanks", "owing", "prior", "next", "close", "contrary", "compared"})
 
 
-def _nearest_prep_objects(trigger: Token, word: str) -> list[Token]:
+def _nearest_prep_objects(trigger: Tok, word: str) -> list[Tok]:
     """Objects of the preposition `word` closest to the trigger in its phrase ("break off relations
     *with* X over their ties with Y" → X only)."""
     preps = [t for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word and t.head.lower_ not in COMPLEX_PREP_HEADS]
@@ -107,16 +106,16 @@ def _nearest_prep_objects(trigger: Token, word: str) -> list[Token]:
     return children(nearest, "pobj")
 
 
-def _depth_below(token: Token, ancestor: Token) -> int:
+def _depth_below(token: Tok, ancestor: Tok) -> int:
     depth = 0
     while token != ancestor and token.head != token:
         token, depth = token.head, depth + 1
     return depth
 
 
-def about_scope(trigger: Token, max_depth: int = 4) -> list[Token]:
+def about_scope(trigger: Tok, max_depth: int = 4) -> list[Tok]:
     """What an event is about: the trigger's subtree without its subject and reported clauses."""
-    scope: list[Token] = []
+    scope: list[Tok] = []
     frontier = [(child, 1) for dep, child in kids(trigger) if dep not in _OUT_OF_SCOPE]
     while frontier:
         token, depth = frontier.pop()
@@ -134,12 +133,12 @@ _OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "parataxis", 
 CONDITION_MARKS = ("unless", "if")
 
 
-def _marked(clause: Token, words: tuple[str, ...]) -> bool:
+def _marked(clause: Tok, words: tuple[str, ...]) -> bool:
     """The clause opens with one of these words ("that", "unless")."""
     return any(mark.lower_ in words for mark in children(clause, "mark"))
 
 
-def _present(token: Token | None) -> list[Token]:
+def _present(token: Tok | None) -> list[Tok]:
     return [token] if token is not None else []
 
 
@@ -148,7 +147,7 @@ def _present(token: Token | None) -> list[Token]:
 PARTICIPATION_PREPS = frozenset({"in", "for", "at"})
 
 
-def _noun_subject(noun: Token, rules: RuleSet) -> list[Token]:
+def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
     """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
     if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS and noun.head.head.pos_ == "VERB":
         return _present(clause_subject(noun.head.head))
@@ -161,7 +160,7 @@ def _noun_subject(noun: Token, rules: RuleSet) -> list[Token]:
     return _present(clause_subject(verb))
 
 
-def speaker_of(clause: Token, rules: RuleSet) -> Token | None:
+def speaker_of(clause: Tok, rules: RuleSet) -> Tok | None:
     """Who said it: the subject of the speech verb whose complement holds the clause.
 
     '"Japan needs to cooperate," said a South Korean official' → official.
@@ -178,7 +177,7 @@ def speaker_of(clause: Token, rules: RuleSet) -> Token | None:
     return None
 
 
-def _noun_speaker(noun: Token) -> Token | None:
+def _noun_speaker(noun: Tok) -> Tok | None:
     """Whose statement it is: "Kenya's warning that…", "the president issued a warning that…"."""
     owner = possessor(noun)
     if owner is not None:

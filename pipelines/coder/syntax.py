@@ -1,6 +1,7 @@
 """Reading a spaCy dependency parse: who governs whom, subjects, objects, voice and mood.
 
-Everything here takes spaCy tokens and returns tokens or plain values; no coding decisions.
+Everything here takes the tokens of a parse (`parsed.Tok`) and returns tokens or plain values;
+no coding decisions.
 The dependency labels are spaCy's English (ClearNLP) scheme.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from pipelines.coder.parsed import Tok
 
 # Relations through which an embedded verb shares its governor's subject:
 # "agreed to meet" (xcomp), "met and signed" (conj), "Denouncing X, the official said" (advcl).
@@ -17,46 +18,27 @@ SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})  
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "parataxis"})
 
 
-def kids(token: Token) -> tuple[tuple[str, Token], ...]:
-    """The token's children with their dependency labels, left to right.
-
-    Read from spaCy once per token and kept in the Doc's `user_data`: rules, slots, mood and
-    places ask for the same children many times, and spaCy builds new Token objects (and looks
-    up each label) on every `token.children`. `release` drops what a Doc keeps.
-    """
-    cache = token.doc.user_data.get(_KIDS)
-    if cache is None:
-        cache = token.doc.user_data[_KIDS] = {}
-    found = cache.get(token.i)
-    if found is None:
-        found = cache[token.i] = tuple((child.dep_, child) for child in token.children)
-    return found
+def kids(token: Tok) -> list[tuple[str, Tok]]:
+    """The token's children with their dependency labels, left to right (read once, see parsed.py)."""
+    return token.kids
 
 
-def release(doc: Doc) -> None:
-    """Forget the children `kids` kept for a Doc (they refer back to it)."""
-    doc.user_data.pop(_KIDS, None)
-
-
-_KIDS = ("pipelines.coder.syntax", "kids")
-
-
-def children(token: Token, *deps: str) -> list[Token]:
+def children(token: Tok, *deps: str) -> list[Tok]:
     """The token's children with any of the given dependency labels, left to right."""
     return [child for dep, child in kids(token) if dep in deps]
 
 
-def first_child(token: Token, *deps: str) -> Token | None:
+def first_child(token: Tok, *deps: str) -> Tok | None:
     found = children(token, *deps)
     return found[0] if found else None
 
 
-def is_passive(verb: Token) -> bool:
+def is_passive(verb: Tok) -> bool:
     """True for a passive verb: "was rejected", "were expelled"."""
     return any(dep in ("nsubjpass", "auxpass") for dep, _ in kids(verb))
 
 
-def own_subject(verb: Token) -> Token | None:
+def own_subject(verb: Tok) -> Tok | None:
     """The verb's own active subject, or the `by` agent of a passive verb."""
     if is_passive(verb):
         agent = first_child(verb, "agent")
@@ -64,7 +46,7 @@ def own_subject(verb: Token) -> Token | None:
     return first_child(verb, "nsubj", "csubj")
 
 
-def clause_subject(verb: Token, max_hops: int = 4) -> Token | None:
+def clause_subject(verb: Tok, max_hops: int = 4) -> Tok | None:
     """The subject of a verb, inherited from its governor when the verb has none of its own.
 
     "North Korea agreed to hold talks": `hold` (xcomp) inherits North Korea. A relative clause
@@ -85,19 +67,19 @@ def clause_subject(verb: Token, max_hops: int = 4) -> Token | None:
     return None
 
 
-def passive_patient(verb: Token) -> Token | None:
+def passive_patient(verb: Tok) -> Tok | None:
     """The surface subject of a passive verb: the one acted upon."""
     return first_child(verb, "nsubjpass")
 
 
-def direct_object(verb: Token) -> Token | None:
+def direct_object(verb: Tok) -> Tok | None:
     """The verb's direct object; for a passive verb, its surface subject."""
     if is_passive(verb):
         return passive_patient(verb)
     return first_child(verb, "dobj", "obj")
 
 
-def prep_objects(head: Token, prep_lemma: str) -> list[Token]:
+def prep_objects(head: Tok, prep_lemma: str) -> list[Tok]:
     """Objects of the head's preposition `prep_lemma`: "talks *with* Japan" → [Japan]."""
     found = []
     for dep, prep in kids(head):
@@ -106,12 +88,12 @@ def prep_objects(head: Token, prep_lemma: str) -> list[Token]:
     return found
 
 
-def possessor(noun: Token) -> Token | None:
+def possessor(noun: Tok) -> Tok | None:
     """The possessor of a noun: "the South's offer" → South."""
     return first_child(noun, "poss")
 
 
-def clause_head(token: Token) -> Token:
+def clause_head(token: Tok) -> Tok:
     """The verb of the clause the token belongs to (the token itself when it is a verb)."""
     current = token
     while current.pos_ not in ("VERB", "AUX") and current.head != current:
@@ -119,7 +101,7 @@ def clause_head(token: Token) -> Token:
     return current
 
 
-def governors(token: Token) -> Iterator[Token]:
+def governors(token: Tok) -> Iterator[Tok]:
     """The token's ancestors from nearest to the root."""
     current = token
     while current.head != current:
@@ -127,7 +109,7 @@ def governors(token: Token) -> Iterator[Token]:
         yield current
 
 
-def governing_verb(noun: Token) -> Token | None:
+def governing_verb(noun: Tok) -> Tok | None:
     """The verb whose object a noun is: "held their first meeting" → held; also through a
     measure noun: "launched 10 days *of* war games", "staged a wave *of* protests"."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in MEASURE_NOUNS:
@@ -145,7 +127,7 @@ MEASURE_NOUNS = frozenset({
 })
 
 
-def negated(token: Token) -> bool:
+def negated(token: Tok) -> bool:
     """A `not`/`never` on the token or the verb governing it; `no` on a noun."""
     if any(dep == "neg" for dep, _ in kids(token)):
         return True
@@ -154,6 +136,6 @@ def negated(token: Token) -> bool:
     return False
 
 
-def aux_words(verb: Token) -> set[str]:
+def aux_words(verb: Tok) -> set[str]:
     """Lower-cased auxiliaries of a verb: {"will", "be"}."""
     return {child.lower_ for dep, child in kids(verb) if dep in ("aux", "auxpass")}

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from spacy.tokens import Span
-
 # Zero-width characters and bidirectional controls carry no words; left in, they split or glue tokens.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -26,15 +24,3 @@ def clean_text(text: str) -> str:
     text = "\n".join(line.strip() for line in text.split("\n")).strip()
     return _DATELINE.sub("", text, count=1)  # a dateline opens a story, nowhere else
 
-
-def span_text(span: Span) -> str:
-    """A span's text, sliced from its Doc's: the same string as `span.text`, without building a
-    Token for every word of it. The Doc's text (itself joined from every token) is kept in the
-    Doc's `user_data` the first time."""
-    text = span.doc.user_data.get(_DOC_TEXT)
-    if text is None:
-        text = span.doc.user_data[_DOC_TEXT] = span.doc.text
-    return text[span.start_char : span.end_char]
-
-
-_DOC_TEXT = ("pipelines.coder.text", "doc_text")

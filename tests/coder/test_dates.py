@@ -12,13 +12,16 @@ import pytest
 from pipelines.coder import dates
 from pipelines.coder.dates import EventDate, resolve_event_date
 from pipelines.coder.nlp import load_nlp
+from pipelines.coder.parsed import Parsed
 
 FRIDAY = dt.date(2014, 3, 14)
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_nlp()
+    """Text to the parse the coder reads (`Parsed`)."""
+    model = load_nlp()
+    return lambda text: Parsed(model(text))
 
 
 def date_of(nlp, sentence: str, trigger: str, story: dt.date | None = FRIDAY, **kwargs) -> EventDate:

@@ -1,19 +1,22 @@
 """Protects the coder's shortcuts for speed: each must give what the plain spaCy reading gives.
 
-- `span_text` slices a sentence's text from its Doc's instead of joining its tokens;
+- `Parsed` reads a Doc's parse once into plain objects; every attribute the coder reads must be
+  what spaCy's own Token and Span give;
 - `_maybe_triggers` finds the tokens that may trigger a rule from the Doc's arrays, and the
   sentence loop looks at no other token: it must never leave out a token the rules would fire on.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
 import pytest
 
 from pipelines.coder.engine import EventCoder
-from pipelines.coder.text import clean_text, span_text
+from pipelines.coder.parsed import Parsed, Tok
+from pipelines.coder.text import clean_text
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Odd spacing, paragraph breaks, a lemma written in capitals, a sentence-initial rule verb the
@@ -23,6 +26,7 @@ SENTENCES = [
     "TALKS between Nepal and Bhutan RESUMED on Monday.  The two sides met again.\nA deal?",
     "Protesters marched on the parliament in Accra.\n\nPolice arrested twelve of them on Friday .",
     "Kenya's president hosted his Tanzanian counterpart; they signed three accords and agreed to meet in May.",
+    "Peace-keeping troops from Ghana, Togo and Benin, and Malian police, patrolled Gao and Timbuktu.",
 ]
 
 
@@ -31,18 +35,45 @@ def gold_texts() -> list[str]:
     return [row["text"] for row in rows]
 
 
-@pytest.mark.parametrize("text", SENTENCES)
-def test_span_text_is_the_sentence_text_spacy_gives(coder: EventCoder, text: str) -> None:
-    doc = coder.nlp(clean_text(text))
-    spans = [*doc.sents, doc[:], doc[1:3], doc[len(doc) - 1 :]]
-    assert [span_text(span) for span in spans] == [span.text for span in spans]
+def _reading(token) -> tuple:
+    """Everything the coder reads of a token, with tokens given by position."""
+    return (
+        token.i, token.text, token.lower_, token.lemma_, token.pos_, token.dep_, token.tag_, token.whitespace_,
+        token.idx, token.is_alpha, bool(token.is_sent_start), token.head.i, [c.i for c in token.children],
+        [c.i for c in token.lefts], [c.i for c in token.rights], [t.i for t in token.subtree], token.left_edge.i,
+        [c.i for c in token.conjuncts], (token.sent.start, token.sent.end), len(token),
+    )
+
+
+def test_the_parse_read_once_is_what_spacy_gives(coder: EventCoder) -> None:
+    for doc in coder.nlp.pipe([clean_text(text) for text in SENTENCES + gold_texts()]):
+        parsed = Parsed(doc)
+        assert len(parsed) == len(doc) and parsed.text == doc.text
+        assert [_reading(token) for token in parsed] == [_reading(token) for token in doc]
+        assert [(s.start, s.end, s.text) for s in parsed.sents] == [(s.start, s.end, s.text) for s in doc.sents]
+        for start, end in [(0, len(doc)), (1, 3), (len(doc) - 1, len(doc)), (2, 2), (-3, len(doc))]:
+            ours, theirs = parsed[start:end], doc[start:end]
+            assert (ours.start, ours.end, ours.text, [t.i for t in ours]) == (theirs.start, theirs.end, theirs.text, [t.i for t in theirs])
+        assert parsed[-1] is parsed[len(doc) - 1] and parsed[0].head.doc is parsed
+
+
+def test_a_coded_parse_is_freed_at_once(coder: EventCoder) -> None:
+    # Heads and children refer to each other: left linked, every coded story would wait for
+    # Python's cycle collector instead of being freed when it is coded.
+    gc.collect()
+    gc.disable()
+    try:
+        assert coder.code_text("Nepal's prime minister met his Bhutanese counterpart in Thimphu on Monday.")
+        assert not [o for o in gc.get_objects() if isinstance(o, (Parsed, Tok))]
+    finally:
+        gc.enable()
 
 
 def test_every_token_a_rule_fires_on_is_among_the_possible_triggers(coder: EventCoder) -> None:
     missed = []
     for doc in coder.nlp.pipe([clean_text(text) for text in SENTENCES + gold_texts()]):
         maybe = set(coder._maybe_triggers(doc))
-        for token in doc:
+        for token in Parsed(doc):
             pos, lemma = coder._trigger_key(token)
             if pos and coder.rules.candidates(pos, lemma) and token.i not in maybe:
                 missed.append(f"{token.text!r} ({pos} {lemma}) in {doc.text!r}")
@@ -58,19 +89,6 @@ def test_a_trigger_written_in_capitals_is_still_tried(coder: EventCoder) -> None
     # The tagger reads "CONDEMNED" as a name with the lemma in capitals; the rule is still tried.
     tried = coder.explain("Nepal CONDEMNED Bhutan on Monday.").split("RULES TRIED")[1]
     assert "'CONDEMNED' (lemma CONDEMNED): rule disapprove" in tried
-
-
-def test_coding_a_doc_leaves_no_children_kept_in_it(coder: EventCoder) -> None:
-    # The children `kids` keeps refer back to their Doc: left in it, every coded Doc would wait
-    # for Python's cycle collector instead of being freed at once.
-    from pipelines.coder.syntax import _KIDS, kids
-    from pipelines.coder.types import Document
-
-    text = "Nepal's prime minister met his Bhutanese counterpart in Thimphu on Monday."
-    doc = coder.nlp(text)
-    assert kids(doc[3])  # "minister" has children, now kept
-    coder.code_parsed(doc, Document(doc_id="d", text=text))
-    assert _KIDS not in doc.user_data
 
 
 def test_parses_are_read_a_chunk_ahead_of_coding_and_keep_their_order() -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import pytest
 
 from pipelines.coder.nlp import load_nlp
+from pipelines.coder.parsed import Parsed
 from pipelines.coder.places import Place, default_place_lookup, resolve_place
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_nlp()
+    """Text to the parse the coder reads (`Parsed`)."""
+    model = load_nlp()
+    return lambda text: Parsed(model(text))
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,219 @@
+"""A parse as plain Python objects: what the coder reads of a spaCy Doc, read from it once.
+
+spaCy builds a new Token object on every `doc[i]`, `token.head` and `token.children`, looks up a
+string on every `token.lemma_`, and `token.sent` scans for the sentence's edges each time. The
+coder asks for the same few attributes of the same tokens thousands of times a story, so it reads
+them here once per Doc, from the Doc's arrays, into `Tok` objects with the names spaCy gives
+them (`text`, `lemma_`, `dep_`, `head`, `children`, `sent`, `subtree`, …). Only what the coder
+reads is here; the matchers (actors, dates) still run on the spaCy Doc, whose token offsets are
+the same.
+
+Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
+a `Tok` is never mixed with a spaCy Token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, POS
+from spacy.tokens import Doc
+
+# What every token needs, read into its attributes; the rest (tag, spacing) only when asked for.
+_ATTRS = [LEMMA, POS, DEP, HEAD, IDX, LENGTH]
+_LEMMA, _HEAD, _IDX, _LENGTH = (_ATTRS.index(attr) for attr in (LEMMA, HEAD, IDX, LENGTH))
+_HEAD_SIGN = 2**63  # heads are offsets, negative to the left, stored unsigned
+
+
+class Tok:
+    """One token of a `Parsed` document, with the attribute names of spaCy's Token."""
+
+    __slots__ = ("doc", "i", "text", "lower_", "lemma_", "pos_", "dep_", "head", "kids", "sent")
+
+    doc: Parsed
+    i: int
+    text: str
+    lower_: str
+    lemma_: str
+    pos_: str
+    dep_: str
+    head: Tok
+    kids: list[tuple[str, Tok]]  # (dependency label, child), left to right
+    sent: Segment
+
+    @property
+    def idx(self) -> int:
+        return self.doc.char_starts[self.i]
+
+    @property
+    def tag_(self) -> str:
+        return self.doc.spacy_doc[self.i].tag_
+
+    @property
+    def whitespace_(self) -> str:
+        return self.doc.spacy_doc[self.i].whitespace_
+
+    @property
+    def is_alpha(self) -> bool:
+        return self.text.isalpha()  # spaCy's lexical attribute is this
+
+    @property
+    def is_sent_start(self) -> bool:
+        return self.sent.start == self.i
+
+    @property
+    def children(self) -> Iterator[Tok]:
+        return (child for _, child in self.kids)
+
+    @property
+    def lefts(self) -> Iterator[Tok]:
+        return (child for _, child in self.kids if child.i < self.i)
+
+    @property
+    def rights(self) -> Iterator[Tok]:
+        return (child for _, child in self.kids if child.i > self.i)
+
+    @property
+    def subtree(self) -> Iterator[Tok]:
+        """The token and its descendants, in spaCy's order (left subtrees, the token, right ones)."""
+        for child in self.lefts:
+            yield from child.subtree
+        yield self
+        for child in self.rights:
+            yield from child.subtree
+
+    @property
+    def left_edge(self) -> Tok:
+        return self.doc.tokens[min(token.i for token in self.subtree)]
+
+    @property
+    def conjuncts(self) -> tuple[Tok, ...]:
+        """The tokens coordinated with this one, itself left out (as spaCy's `Token.conjuncts`)."""
+        start = self
+        while start.dep_ == "conj" and start.head is not start:
+            start = start.head
+        queue, output = [start], [start]
+        for word in queue:
+            for child in word.rights:
+                if child.dep_ == "conj":
+                    output.append(child)
+                    queue.append(child)
+        return tuple(word for word in output if word is not self)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __lt__(self, other: Tok) -> bool:
+        return self.i < other.i
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+class Segment:
+    """Consecutive tokens of a `Parsed` document: a sentence or a phrase (spaCy's Span)."""
+
+    __slots__ = ("doc", "start", "end")
+
+    def __init__(self, doc: Parsed, start: int, end: int) -> None:
+        self.doc, self.start, self.end = doc, start, end
+
+    def __iter__(self) -> Iterator[Tok]:
+        return iter(self.doc.tokens[self.start : self.end])
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __getitem__(self, index: int) -> Tok:
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self.doc.tokens[self.start + index if index >= 0 else self.end + index]
+
+    @property
+    def start_char(self) -> int:
+        return self.doc.char_starts[self.start] if self.end > self.start else 0
+
+    @property
+    def end_char(self) -> int:
+        return self.doc.char_ends[self.end - 1] if self.end > self.start else 0
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start_char : self.end_char]
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class Parsed:
+    """A spaCy Doc's parse, read once (see the module's note). `doc[i]`, `doc[a:b]`, `len(doc)`,
+    `doc.sents` and `doc.user_data` work as on a Doc; `spacy_doc` is the Doc itself."""
+
+    __slots__ = ("spacy_doc", "tokens", "sents", "text", "user_data", "char_starts", "char_ends")
+
+    def __init__(self, doc: Doc) -> None:
+        self.spacy_doc = doc
+        self.text = doc.text
+        self.user_data: dict = {}  # per-document caches of the coder's readers (dates, places)
+        array = doc.to_array(_ATTRS)
+        self.char_starts = starts = array[:, _IDX].tolist()  # where each token's text starts and ends
+        self.char_ends = ends = (array[:, _IDX] + array[:, _LENGTH]).tolist()
+        strings, labels, text = doc.vocab.strings, _LABELS, self.text
+        tokens: list[Tok] = []
+        for i, (lemma, pos, dep) in enumerate(array[:, _LEMMA:_HEAD].tolist()):
+            token = Tok()
+            token.doc, token.i, token.kids = self, i, []
+            token.text = word = text[starts[i] : ends[i]]
+            token.lower_, token.lemma_ = word.lower(), strings[lemma]  # spaCy's LOWER is str.lower
+            token.pos_ = labels.get(pos) or _label(strings, pos)
+            token.dep_ = labels.get(dep) or _label(strings, dep)
+            tokens.append(token)
+        for token, offset in zip(tokens, array[:, _HEAD].tolist()):
+            head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
+            token.head = head
+            if head is not token:
+                head.kids.append((token.dep_, token))
+        self.tokens = tokens
+        self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
+        for sentence in self.sents:
+            for token in tokens[sentence.start : sentence.end]:
+                token.sent = sentence
+
+    def release(self) -> None:
+        """Unlink the tokens (heads, children and documents refer to each other), so the whole
+        parse is freed at once when coding is done instead of waiting for the cycle collector."""
+        for token in self.tokens:
+            token.head = token.kids = token.doc = token.sent = None
+        self.tokens = []
+        self.sents = []
+        self.user_data = {}
+
+    @property
+    def vocab(self):
+        return self.spacy_doc.vocab
+
+    def to_array(self, attrs):
+        return self.spacy_doc.to_array(attrs)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __iter__(self) -> Iterator[Tok]:
+        return iter(self.tokens)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, _ = index.indices(len(self.tokens))
+            return Segment(self, start, max(start, stop))
+        return self.tokens[index]
+
+
+# Part-of-speech and dependency labels by id: a few dozen strings, shared by every document.
+_LABELS: dict[int, str] = {}
+
+
+def _label(strings, key: int) -> str:
+    _LABELS[key] = label = strings[key]
+    return label
