@@ -40,7 +40,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
-CODER_VERSION = "0.4.0"
+CODER_VERSION = "0.5.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
@@ -620,16 +620,16 @@ def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str
 
 
 def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
-    """The words an object condition matches, once per verb: the object's lemma, and for a name
-    the titles before it: "arrested opposition *leader* Ilya Petrov"."""
+    """The words an object condition matches, once per verb: the object's lemma, and the nouns
+    compounded before it: for a name its titles ("arrested opposition *leader* Ilya Petrov"),
+    for a thing its kind ("halted *aid* deliveries", "suspended *arms* sales")."""
     key = ("object", verb.i)
     if key not in memo:
         obj = direct_object(verb)
         words: set[str] = set()
         if obj is not None:
             words.add(obj.lemma_.lower())
-            if obj.pos_ == "PROPN":
-                words.update(c.lemma_.lower() for c in obj.children if c.dep_ == "compound")
+            words.update(c.lemma_.lower() for c in obj.children if c.dep_ == "compound")
         memo[key] = frozenset(words)
     return memo[key]
 

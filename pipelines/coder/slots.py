@@ -65,6 +65,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return [o for x in children(clause, "xcomp") for o in _present(direct_object(x))]
     if kind == "xcomp_target":
         return [t for x in children(clause, "xcomp") for t in complement_targets(x)]
+    if kind == "xcomp_further_target":
+        # "refused to commit to *assistance* to the US-led war": whom the thing is directed at
+        return [t for x in children(clause, "xcomp") for near in complement_targets(x) for t in directed_objects(near)]
     if kind == "xcomp_prep":
         return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
     if kind == "subtree_prep":
@@ -85,11 +88,15 @@ def complement_targets(verb: Tok) -> list[Tok]:
     on the verb and on its object ("threatened to impose restrictions *on* X")."""
     found = [*_present(direct_object(verb)), *(p for d in children(verb, "dative") for p in (d, *children(d, "pobj")))]
     obj = direct_object(verb)
-    for word in DIRECTED_PREPS:
-        found += prep_objects(verb, word)
-        if obj is not None:
-            found += prep_objects(obj, word)
+    found += directed_objects(verb)
+    if obj is not None:
+        found += directed_objects(obj)
     return found
+
+
+def directed_objects(head: Tok) -> list[Tok]:
+    """Objects of the head's directed prepositions (`DIRECTED_PREPS`), in their order there."""
+    return [o for word in DIRECTED_PREPS for o in prep_objects(head, word)]
 
 
 # "according *to* state media", "due *to* the war", "thanks *to* Egypt": not a target's preposition.

@@ -123,7 +123,7 @@ def test_an_agent_named_by_a_modifier_takes_the_country_of_its_place(code) -> No
 
 
 def test_control_verbs_code_their_family_when_no_specific_rule_covers_the_complement(code) -> None:
-    assert ("IRN", "ARM", "130") in code("Iran threatened to cut off gas supplies to Armenia over unpaid bills.")
+    assert ("IRN", "ARM", "130") in code("Iran threatened to reconsider its transit deal with Armenia over unpaid bills.")
     assert ("TUR", "SYR", "120") in code("Turkey refused to send any troops to Syria.")
     assert {c for s, t, c in code("Egypt agreed to postpone the border talks with Sudan.") if (s, t) == ("EGY", "SDN")} == {"030"}
 
