@@ -22,6 +22,7 @@ import numpy
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.parts_of_speech import IDS
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from pipelines.coder import mood as moods
@@ -208,16 +209,18 @@ class EventCoder:
         """Positions of the tokens that may trigger a rule, found from the Doc's arrays.
 
         A superset of the triggers (`_trigger_key` decides): a noun or verb whose lemma, lower-cased,
-        is some rule's, or a word spelled like a rule's verb. Reading every token's attributes
-        through spaCy's Token objects instead took a tenth of the coding time.
+        is some rule's, a word spelled like a rule's verb, or the last part of a rule's hyphenated
+        word after a hyphen ("sit-in"). Reading every token's attributes through spaCy's Token
+        objects instead took a tenth of the coding time.
         """
         rows = doc.to_array([POS, LEMMA, LOWER]).tolist()
         known, strings = self._trigger_lemmas, doc.vocab.strings
         if len(known) > LEMMA_MEMORY:
             known.clear()
         found = []
+        tails, hyphen = self._hyphen_tail_hashes, _HYPHEN_HASH
         for i, (pos, lemma, lower) in enumerate(rows):
-            if lower in self._verb_form_hashes:
+            if lower in self._verb_form_hashes or (lower in tails and i > 1 and rows[i - 1][2] == hyphen):
                 found.append(i)
             elif pos in _TRIGGER_POS_IDS:
                 maybe = known.get(lemma)
@@ -232,9 +235,12 @@ class EventCoder:
         return frozenset(lemma for _, lemma in self.rules.index)
 
     @cached_property
-    def _verb_form_hashes(self) -> frozenset[int]:
-        from spacy.strings import hash_string
+    def _hyphen_tail_hashes(self) -> frozenset[int]:
+        """The last parts of the rules' hyphenated words ("in" of "sit-in"), which spaCy splits off."""
+        return frozenset(hash_string(lemma.rsplit("-", 1)[1]) for lemma in self._rule_lemmas if "-" in lemma)
 
+    @cached_property
+    def _verb_form_hashes(self) -> frozenset[int]:
         return frozenset(hash_string(form) for form in self.rules.verb_forms)
 
     def _code_sentence(
@@ -287,6 +293,8 @@ class EventCoder:
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
             if any(dep in ("dobj", "nsubj", "prep", "prt") for dep, _ in kids(token)):
                 return "verb", self.rules.verb_forms[token.lower_]
+        if pos and (joined := _hyphen_joined(token)) and self.rules.candidates(pos, joined):
+            return pos, joined  # spaCy splits "sit-in" and "build-up"; the rules name them whole
         return pos, token.lemma_.lower()
 
     def _try_rule(self, rule: Rule, trigger: Tok, doc_actors: DocActors) -> RuleOutcome:
@@ -534,6 +542,14 @@ def _forecast_threat(code: str) -> str | None:
     return next((FORECAST_THREATS[code[:n]] for n in (4, 3, 2) if code[:n] in FORECAST_THREATS), None)
 
 
+def _hyphen_joined(token: Tok) -> str | None:
+    """The word a token ends when spaCy split it at a hyphen: "sit-in" for the "in" of "a sit-in"."""
+    doc, i = token.doc, token.i
+    if i < 2 or doc[i - 1].text != "-" or doc[i - 1].whitespace_ or doc[i - 2].whitespace_:
+        return None
+    return f"{doc[i - 2].lower_}-{token.lower_}"
+
+
 def _hyphenated(tokens: list[Tok]) -> frozenset[str]:
     """Words spaCy splits at a hyphen, joined with and without it: "peace-keeping" is found as
     peacekeeping and peace-keeping, as rule word lists spell them."""
@@ -652,6 +668,7 @@ def _agentless_passive(verb: Tok) -> bool:
 
 
 _TRIGGER_POS_IDS = frozenset(IDS[name] for name in TRIGGER_POS)
+_HYPHEN_HASH = hash_string("-")
 
 
 def _pair_key(event: Event) -> frozenset[str]:
