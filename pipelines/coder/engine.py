@@ -562,9 +562,10 @@ def _hyphenated(tokens: list[Tok]) -> frozenset[str]:
     return frozenset(words)
 
 
-# A demand for political change (104x) that is what a protest (14x) is for makes the protest's
-# kind: CAMEO's 14x1-14x4 follow 1041-1044 (leadership, policy, rights, institutions).
-REFORM_DEMAND, PROTEST_ROOT = "104", "14"
+# A demand that is what a protest (14x) is for is part of the protest; a demand for political
+# change (104x) makes the protest's kind: CAMEO's 14x1-14x4 follow 1041-1044 (leadership, policy,
+# rights, institutions).
+DEMAND_ROOT, REFORM_DEMAND, PROTEST_ROOT = "10", "104", "14"
 K = TypeVar("K")
 PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
 
@@ -572,7 +573,9 @@ PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
 def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Parsed) -> tuple[dict[K, Event], dict[K, Event]]:
     """ "Students marched to demand the president's resignation" is one protest for a change of
     leader (1411), not a protest and a demand: the demand is dropped and gives the protest its kind.
-    (Before fallbacks are weighed: the demand must not crowd out the protest it is the purpose of.)"""
+    Any other demand a protest is for is dropped too ("went on strike to demand higher pay" is a
+    strike). (Before fallbacks are weighed: the demand must not crowd out the protest it is the
+    purpose of.)"""
     protests = [e for e in (*events.values(), *fallbacks.values()) if e.event_code[:2] == PROTEST_ROOT]
     if not protests:
         return events, fallbacks
@@ -580,14 +583,14 @@ def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Pa
     refined: dict[int, str] = {}
     dropped: set[int] = set()
     for event in events.values():
-        if not event.event_code.startswith(REFORM_DEMAND):
+        if not event.event_code.startswith(DEMAND_ROOT):
             continue
         demand = doc[event.trigger_index]
         protest = next((p for p in protests if p.source.code == event.source.code and _purpose_of(demand, doc[p.trigger_index])), None)
         if protest is not None:
             dropped.add(id(event))
             code = protest.event_code + event.event_code[3:]
-            if len(protest.event_code) == 3 and code in codebook:
+            if event.event_code.startswith(REFORM_DEMAND) and len(protest.event_code) == 3 and code in codebook:
                 refined[id(protest)] = code
 
     def kept(coded: dict[K, Event]) -> dict[K, Event]:
