@@ -32,6 +32,10 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return _noun_subject(trigger, rules) if is_noun else _present(clause_subject(clause))
     if kind == "speaker":
         return _present(speaker_of(clause, rules))
+    if kind == "addressee":
+        # "warned Iran that *it* must stop…": a pronoun subject of what was said to someone is them
+        subject = clause_subject(clause)
+        return addressee_of(clause, rules) if subject is not None and subject.lower_ in SUBJECT_PRONOUNS else []
     if kind == "dobj":
         return _present(direct_object(clause))
     if kind == "iobj":
@@ -174,7 +178,9 @@ def speaker_of(clause: Tok, rules: RuleSet) -> Tok | None:
     """
     child = clause
     for governor in governors(clause):
-        if child.dep_ in ("ccomp", "parataxis") and governor.lemma_.lower() in rules.word_class("speech_verbs"):
+        if child.dep_ in ("ccomp", "parataxis") and (
+            governor.lemma_.lower() in rules.word_class("speech_verbs") or _issues_speech(governor, rules)
+        ):
             return own_subject(governor)
         if child.dep_ in ("acl", "ccomp") and governor.lemma_.lower() in rules.word_class("speech_nouns"):
             return _noun_speaker(governor)
@@ -182,6 +188,38 @@ def speaker_of(clause: Tok, rules: RuleSet) -> Tok | None:
             return None
         child = governor
     return None
+
+
+SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
+
+
+def _issues_speech(verb: Tok, rules: RuleSet) -> bool:
+    """A light verb whose object reports speech: "*issued a reminder* … that Iraq must…" (the
+    parser hangs the that-clause on the verb)."""
+    obj = direct_object(verb)
+    return (
+        obj is not None and verb.lemma_.lower() in rules.word_class("light_verbs")
+        and obj.lemma_.lower() in rules.word_class("speech_nouns")
+    )
+
+
+def addressee_of(clause: Tok, rules: RuleSet) -> list[Tok]:
+    """Whom it was said to: the object of the speech verb whose complement holds the clause ("warned
+    *Iran* that…", "told *Japan* it…"), or the to-phrase of a speech noun ("a reminder *to Iraq*
+    that…")."""
+    child = clause
+    for governor in governors(clause):
+        if child.dep_ in ("ccomp", "parataxis") and _issues_speech(governor, rules):
+            return prep_objects(governor, "to")  # "issued a reminder *to Iraq* that…"
+        if child.dep_ in ("ccomp", "parataxis") and governor.lemma_.lower() in rules.word_class("speech_verbs"):
+            return [*_present(direct_object(governor)), *(p for d in children(governor, "dative") for p in (d, *children(d, "pobj")))]
+        if child.dep_ in ("acl", "ccomp") and governor.lemma_.lower() in rules.word_class("speech_nouns"):
+            # the to-phrase may hang on the verb that issued it: "issued a reminder Saturday *to Iraq*"
+            return prep_objects(governor, "to") or (prep_objects(governor.head, "to") if governor.dep_ == "dobj" else [])
+        if child.dep_ not in ("ccomp", "parataxis", "xcomp", "conj", "advcl"):
+            return []
+        child = governor
+    return []
 
 
 def _noun_speaker(noun: Tok) -> Tok | None:
