@@ -319,6 +319,27 @@ class DocActors:
                     named.append((mention.start, mention.country))
         return named
 
+    def reread_capitals(self, city_country: Callable[[str, tuple[str, ...]], str | None]) -> None:
+        """A capital's name that is also a large city of a country the story is about names that
+        city: "militias in Tripoli" beside "the north Lebanese port" are Lebanese, not Libyan.
+        `city_country(name, countries)` is the gazetteer's reading of a place name in context
+        (`PlaceLookup.city_in`); the capital itself does not count as context."""
+        moved = False
+        for mention in self.mentions():
+            if mention.kind != "capital":
+                continue
+            sentence = self.doc[mention.start].sent
+            here = [country for position, country in self._named if sentence.start <= position < sentence.end and position != mention.start]
+            context = tuple(dict.fromkeys([*here, *self.countries_before(sentence.start)]))
+            country = city_country(self.doc[mention.start : mention.end].text, context)
+            if country is not None and country != mention.country:
+                city = replace(mention, kind="country", country=country, agent=None)  # a city, not a seat of government
+                for i in range(mention.start, mention.end):
+                    self.by_token[i] = city
+                moved = True
+        if moved:
+            self._named = self._named_countries()
+
     def place_context(self, sentence_start: int, sentence_end: int) -> tuple[str, ...]:
         """Countries a place name in this sentence most likely belongs to: those the sentence
         names, then those named before it, most recent first."""

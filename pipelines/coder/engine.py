@@ -186,6 +186,8 @@ class EventCoder:
 
     def _code_doc(self, doc: Parsed, document: Document, trace: Trace | None) -> CodedDocument:
         doc_actors = self.finder.tag(doc, document.story_date)
+        if any(mention.kind == "capital" for mention in doc_actors.by_token.values()):
+            doc_actors.reread_capitals(self._city_country)
         events: list[Event] = []
         sentences = doc.sents
         story_discard = doc_actors.story_discard()
@@ -414,6 +416,10 @@ class EventCoder:
             if actors:
                 return tuple(actors)
         return ()
+
+    def _city_country(self, name: str, countries: tuple[str, ...]) -> str | None:
+        city = self.places.city_in(name, countries)
+        return city.country if city is not None else None
 
     def _trigger_place(self, trigger: Tok, doc_actors: DocActors) -> Place | None:
         """Where the trigger's event happened; looked up once per trigger (several rules ask)."""
