@@ -319,14 +319,18 @@ class DocActors:
                     named.append((mention.start, mention.country))
         return named
 
-    def reread_capitals(self, city_country: Callable[[str, tuple[str, ...]], str | None]) -> None:
+    def reread_capitals(
+        self, shared: Callable[[str, str], bool], city_country: Callable[[str, tuple[str, ...]], str | None]
+    ) -> None:
         """A capital's name that is also a large city of a country the story is about names that
         city: "militias in Tripoli" beside "the north Lebanese port" are Lebanese, not Libyan.
+        `shared(name, country)` says whether another country has a large city of that name;
         `city_country(name, countries)` is the gazetteer's reading of a place name in context
         (`PlaceLookup.city_in`); the capital itself does not count as context."""
         moved = False
-        for mention in self.mentions():
-            if mention.kind != "capital":
+        capitals = {(m.start, m.end): m for m in self.by_token.values() if m.kind == "capital"}
+        for mention in capitals.values():
+            if not shared(self.doc[mention.start : mention.end].text, mention.country):
                 continue
             sentence = self.doc[mention.start].sent
             here = [country for position, country in self._named if sentence.start <= position < sentence.end and position != mention.start]

@@ -116,6 +116,7 @@ class EventCoder:
             )
         self.finder = ActorFinder(self.nlp, self.actor_dictionary)
         self._trigger_lemmas: dict[int, bool] = {}  # lemma hash -> some rule's lemma, in lower case
+        self._shared_capitals: dict[tuple[str, str], bool] = {}  # (capital as written, country) -> namesake elsewhere
 
     @cached_property
     def dictionary_version(self) -> str:
@@ -186,8 +187,7 @@ class EventCoder:
 
     def _code_doc(self, doc: Parsed, document: Document, trace: Trace | None) -> CodedDocument:
         doc_actors = self.finder.tag(doc, document.story_date)
-        if any(mention.kind == "capital" for mention in doc_actors.by_token.values()):
-            doc_actors.reread_capitals(self._city_country)
+        doc_actors.reread_capitals(self._shared_capital_name, self._city_country)
         events: list[Event] = []
         sentences = doc.sents
         story_discard = doc_actors.story_discard()
@@ -416,6 +416,13 @@ class EventCoder:
             if actors:
                 return tuple(actors)
         return ()
+
+    def _shared_capital_name(self, name: str, country: str) -> bool:
+        """`PlaceLookup.large_namesake_elsewhere`, once per capital name (a few hundred)."""
+        key = (name, country)
+        if key not in self._shared_capitals:
+            self._shared_capitals[key] = self.places.large_namesake_elsewhere(name, country)
+        return self._shared_capitals[key]
 
     def _city_country(self, name: str, countries: tuple[str, ...]) -> str | None:
         city = self.places.city_in(name, countries)

@@ -104,6 +104,10 @@ class PlaceLookup:
         within = [c for c in cities if country in (None, c.country) and region in (None, c.region)]
         return within[0] if within else None
 
+    def large_namesake_elsewhere(self, name: str, country: str) -> bool:
+        """Whether a city of that name outside `country` is large enough for `city_in` to pick."""
+        return any(c.country != country and c.population >= CONTEXT_CITY_MIN_POPULATION for c in self.cities.get(_lookup_key(name), ()))
+
     def city_in(self, name: str, countries: Sequence[str]) -> City | None:
         """The most populous city of that name in the first of `countries` that has a large one:
         "Tripoli" in a story about Lebanon is Lebanon's. A small namesake (Paris, Texas) never
