@@ -330,12 +330,11 @@ class DocActors:
         moved = False
         capitals = {(m.start, m.end): m for m in self.by_token.values() if m.kind == "capital"}
         for mention in capitals.values():
-            if not shared(self.doc[mention.start : mention.end].text, mention.country):
+            name = self.doc[mention.start : mention.end].text
+            if not shared(name, mention.country):
                 continue
             sentence = self.doc[mention.start].sent
-            here = [country for position, country in self._named if sentence.start <= position < sentence.end and position != mention.start]
-            context = tuple(dict.fromkeys([*here, *self.countries_before(sentence.start)]))
-            country = city_country(self.doc[mention.start : mention.end].text, context)
+            country = city_country(name, self.place_context(sentence.start, sentence.end, skip=mention.start))
             if country is not None and country != mention.country:
                 city = replace(mention, kind="country", country=country, agent=None)  # a city, not a seat of government
                 for i in range(mention.start, mention.end):
@@ -344,10 +343,10 @@ class DocActors:
         if moved:
             self._named = self._named_countries()
 
-    def place_context(self, sentence_start: int, sentence_end: int) -> tuple[str, ...]:
+    def place_context(self, sentence_start: int, sentence_end: int, skip: int | None = None) -> tuple[str, ...]:
         """Countries a place name in this sentence most likely belongs to: those the sentence
-        names, then those named before it, most recent first."""
-        here = [country for position, country in self._named if sentence_start <= position < sentence_end]
+        names, then those named before it, most recent first (`skip`: a mention's own position)."""
+        here = [country for position, country in self._named if sentence_start <= position < sentence_end and position != skip]
         return tuple(dict.fromkeys([*here, *self.countries_before(sentence_start)]))
 
     def countries_before(self, index: int) -> list[str]:

@@ -92,9 +92,10 @@ def complement_targets(verb: Tok) -> list[Tok]:
     on the verb and on its object ("threatened to impose restrictions *on* X")."""
     found = [*_present(direct_object(verb)), *(p for d in children(verb, "dative") for p in (d, *children(d, "pobj")))]
     obj = direct_object(verb)
-    found += directed_objects(verb)
-    if obj is not None:
-        found += directed_objects(obj)
+    for word in DIRECTED_PREPS:
+        found += prep_objects(verb, word)
+        if obj is not None:
+            found += prep_objects(obj, word)
     return found
 
 
