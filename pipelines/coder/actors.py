@@ -45,6 +45,7 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 # Kinds whose capitalised words must be capitalised in the text: "Turkey" the country, not "turkey".
+CONTEXT_KINDS = frozenset({"alias", "group"})  # readings that depend on the document
 NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization", "alias", "not_actor"})
 
 
@@ -203,7 +204,9 @@ class ActorFinder:
         ]
         found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(parse[item[0] : item[1]])]
         found += self._named_matches(parse, story_date)
-        found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+        # Longest first; on a tie a context alias gives way ("the South" in "the South Korean
+        # president" is "South Korean"), then the earlier match wins.
+        found.sort(key=lambda item: (-(item[1] - item[0]), item[2].kind in CONTEXT_KINDS, item[0]))
         by_token: dict[int, Mention] = {}
         for start, end, template in found:
             if any(i in by_token for i in range(start, end)):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 AGENT_CODES = frozenset(
-    "GOV MIL COP JUD LEG OPP REB PTY MED BUS CVL EDU HLH REF SPY CRM LAB ELI HRI NGO IGO UAF AGR DEV ENV MOD RAD SEP".split()
+    "GOV MIL COP JUD LEG OPP REB PTY MED BUS CVL EDU HLH REF REL SPY CRM LAB ELI HRI NGO IGO UAF AGR DEV ENV MOD RAD SEP".split()
 )
 LEVELS = ("root", "full")
 

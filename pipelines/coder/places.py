@@ -111,11 +111,15 @@ class PlaceLookup:
     def city_in(self, name: str, countries: Sequence[str]) -> City | None:
         """The most populous city of that name in the first of `countries` that has a large one:
         "Tripoli" in a story about Lebanon is Lebanon's. A small namesake (Paris, Texas) never
-        wins over the city the name usually means."""
+        wins over the city the name usually means; where no large city has the name, any listed
+        one counts ("Bor" in a story about South Sudan is South Sudan's, not Russia's)."""
         cities = self.cities.get(_lookup_key(name), ())
+        if not cities:
+            return None
+        floor = CONTEXT_CITY_MIN_POPULATION if cities[0].population >= CONTEXT_CITY_MIN_POPULATION else 0
         for country in countries:
             for city in cities:
-                if city.country == country and city.population >= CONTEXT_CITY_MIN_POPULATION:
+                if city.country == country and city.population >= floor:
                     return city
         return None
 

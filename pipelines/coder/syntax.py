@@ -49,11 +49,14 @@ def own_subject(verb: Tok) -> Tok | None:
 def clause_subject(verb: Tok, max_hops: int = 4) -> Tok | None:
     """The subject of a verb, inherited from its governor when the verb has none of its own.
 
-    "North Korea agreed to hold talks": `hold` (xcomp) inherits North Korea. A relative clause
-    takes the noun it modifies: "the officials who met" → officials.
+    "North Korea agreed to hold talks": `hold` (xcomp) inherits North Korea. A passive governor
+    passes on its surface subject: "Japan is scheduled to meet Korea", "the envoy was forced to
+    leave". A relative clause takes the noun it modifies: "the officials who met" → officials.
     """
     current = verb
-    for _ in range(max_hops):
+    for hop in range(max_hops):
+        if hop and previous_dep == "xcomp" and (patient := passive_patient(current)) is not None:
+            return patient
         subject = own_subject(current)
         if subject is not None:
             return subject
@@ -63,6 +66,7 @@ def clause_subject(verb: Tok, max_hops: int = 4) -> Tok | None:
             return None
         if current.dep_ == "conj" and current.head.pos_ not in ("VERB", "AUX"):
             return None
+        previous_dep = current.dep_
         current = current.head
     return None
 

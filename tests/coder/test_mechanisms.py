@@ -306,3 +306,18 @@ def test_conflict_announced_rather_than_done_is_the_matching_threat(code) -> Non
     assert code("Eritrea will invade Ethiopia, state radio said.") == {("ERI", "ETH", "1382")}
     assert code("Ghana will expel the Nigerian ambassador.") == {("GHA", "NGAGOV", "1313")}
     assert code("Eritrea attacked Ethiopia.") == {("ERI", "ETH", "190")}
+
+
+def test_a_passive_governor_passes_its_subject_to_the_complement(code) -> None:
+    # "X is scheduled / expected / due to meet": X meets, and the meeting is announced (036).
+    assert code("Ghana and Togo are scheduled to hold talks in Lome next month.") == {("GHA", "TGO", "036")}
+    assert code("The Kenyan envoy is expected to meet Ugandan officials on Friday.") == {("KENGOV", "UGAGOV", "036")}
+    assert code("Ghana and Togo are due to meet in Accra.") == {("GHA", "TGO", "036")}
+
+
+def test_a_context_alias_gives_way_to_a_country_adjective_of_equal_length(code) -> None:
+    # "the South" is South Korea only where the story calls it that; "the South Korean
+    # president" and "the South Sudanese army" are adjectives.
+    assert code("Chile criticized the South Korean government.") == {("CHL", "KORGOV", "111")}
+    assert code("The South Sudanese army attacked rebels near Malakal.") == {("SSDMIL", "SSDREB", "190")}
+    assert ("KOR", "PRK", "111") in code("North Korea fired a missile on Monday. The South condemned North Korea.")

@@ -95,6 +95,11 @@ def test_a_city_name_several_countries_share_is_read_in_the_story_s_countries(nl
     # A small namesake never wins: Paris, Texas, in a story naming the United States.
     doc = nlp("The two ministers met in Paris.")
     assert resolve_place(next(t for t in doc if t.text == "met"), lookup, ("USA",)).country == "FRA"
+    # Where no large city has the name, the story's country decides even for a small town.
+    doc = nlp("Soldiers clashed in Bor.")
+    clashed = next(t for t in doc if t.text == "clashed")
+    assert resolve_place(clashed, lookup).country == "RUS"  # the largest Bor, with no context
+    assert resolve_place(clashed, lookup, ("SSD",)).country == "SSD"
 
 
 def test_the_coder_reads_a_shared_city_name_in_the_sentence_s_countries(coder):
