@@ -414,6 +414,7 @@ class DocActors:
         self, actor: Actor, counterparts: tuple[Actor, ...], sentence_end: int,
         place_country: Callable[[], str | None] = lambda: None,
         clause_place: Callable[[], str | None] = lambda: None,
+        nationals_are_foreign: bool = False,
     ) -> Actor | None:
         """Give a country-less agent its country: a domestic counterpart's, else the story's own,
         else (when the story names no country as an actor) the country of the places it names.
@@ -421,10 +422,19 @@ class DocActors:
         "Bolivia's opposition criticized the government" → BOLGOV (the counterpart BOLOPP is a
         domestic agent); "Police arrested protesters" in a story about Kenya → KENCOP, KENCVL;
         "Students marched in Jakarta" → IDNEDU.
+        `nationals_are_foreign` (for sources): a counterpart known only by a nationality
+        ("police arrested two *British* tourists", "the president met the *Chinese* ambassador")
+        is most likely foreign, so the story and the place come first; only when neither says
+        anything does the source share that nationality.
         """
         if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
         domestic = [c.country for c in counterparts if c.country and c.agent]
+        if nationals_are_foreign and domestic and all(self._by_nationality(c) for c in counterparts if c.country and c.agent):
+            story = self.home_country(self.doc[actor.head].sent.start)
+            for country, origin in ((story, "the story"), (place_country(), "the place named")):
+                if country is not None and country not in domestic:
+                    return _with_country(actor, country, f"{origin}, not the other actor's nationality")
         country, origin = (domestic[0], "the other actor") if domestic else (self.home_country(sentence_end), "the story")
         if (here := clause_place()) is not None and here not in {c.country for c in counterparts}:
             # Where the event happened says more than the other side's country: "Iraqi troops
@@ -438,10 +448,13 @@ class DocActors:
             country, origin = place_country(), "the place named"
         if country is None or (not domestic and country in others):
             return None
-        return Actor(
-            code=country + (actor.agent or ""), country=country, agent=actor.agent, text=actor.text,
-            start=actor.start, end=actor.end, head=actor.head,
-            reason=f"{actor.reason}; country {country} from {origin}",
+        return _with_country(actor, country, origin)
+
+    def _by_nationality(self, actor: Actor) -> bool:
+        """Whether the actor's country comes from a nationality word: "*British* tourists"."""
+        return any(
+            (m := self.by_token.get(i)) is not None and m.kind == "adjective" and m.country == actor.country
+            for i in range(actor.start, actor.end)
         )
 
     def _antecedent(self, pronoun: Tok) -> list[Actor]:
@@ -666,6 +679,14 @@ def _capitalised(span) -> bool:
 
 
 _FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "du", "da", "la", "le", "el", "al", "on", "in", "d'"})
+
+
+def _with_country(actor: Actor, country: str, origin: str) -> Actor:
+    return Actor(
+        code=country + (actor.agent or ""), country=country, agent=actor.agent, text=actor.text,
+        start=actor.start, end=actor.end, head=actor.head,
+        reason=f"{actor.reason}; country {country} from {origin}",
+    )
 
 
 def _modifiers(token: Tok, located: bool = False) -> Iterator[Tok]:

@@ -321,7 +321,7 @@ class EventCoder:
             return place.country if place else None
 
         sources, targets = (
-            _localize_all(doc_actors, sources, targets, end, place_country),
+            _localize_all(doc_actors, sources, targets, end, place_country, nationals_are_foreign=True),
             _localize_all(doc_actors, targets, sources, end, place_country, clause_place),
         )
         if rule.source_agents is not None:
@@ -703,9 +703,10 @@ def _detail(event: Event) -> int:
 def _localize_all(
     doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], end: int,
     place_country: Callable[[], str | None], clause_place: Callable[[], str | None] = lambda: None,
+    nationals_are_foreign: bool = False,
 ) -> tuple[Actor, ...]:
     """Localize country-less agents; for targets, the place of the event comes first."""
-    localized = (doc_actors.localize(actor, counterparts, end, place_country, clause_place) for actor in actors)
+    localized = (doc_actors.localize(actor, counterparts, end, place_country, clause_place, nationals_are_foreign) for actor in actors)
     return tuple(actor for actor in localized if actor is not None)
 
 

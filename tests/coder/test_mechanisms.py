@@ -321,3 +321,12 @@ def test_a_context_alias_gives_way_to_a_country_adjective_of_equal_length(code) 
     assert code("Chile criticized the South Korean government.") == {("CHL", "KORGOV", "111")}
     assert code("The South Sudanese army attacked rebels near Malakal.") == {("SSDMIL", "SSDREB", "190")}
     assert ("KOR", "PRK", "111") in code("North Korea fired a missile on Monday. The South condemned North Korea.")
+
+
+def test_a_source_does_not_take_the_nationality_of_foreigners_it_acts_on(code) -> None:
+    # Foreigners are named by their nationality; the police who arrest them are of the place or
+    # the story. Without either, a domestic reading is still the best guess.
+    assert code("Police detained three Dutch journalists in Nairobi.") == {("KENCOP", "NLDMED", "173")}
+    story = "Morocco tightened border checks on Monday.\nThe government deported four Spanish journalists."
+    assert ("MARGOV", "ESPMED", "174") in code(story)
+    assert code("Nicaraguan opposition activists were detained by police.") == {("NICCOP", "NICOPP", "173")}
