@@ -61,10 +61,12 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
     if kind == "between":
         return prep_objects(trigger, "between")
     if kind == "prep":
-        return prep_objects(trigger, word)
+        return noun_agents(trigger) if is_noun and word == "by" else prep_objects(trigger, word)
     if kind == "object_prep":
         obj = direct_object(clause)
-        return prep_objects(obj, word) if obj is not None else []
+        if obj is None:
+            return []
+        return noun_agents(obj) if word == "by" else prep_objects(obj, word)
     if kind == "xcomp_object":
         return [o for x in children(clause, "xcomp") for o in _present(direct_object(x))]
     if kind == "xcomp_target":
@@ -230,3 +232,9 @@ def _noun_speaker(noun: Tok) -> Tok | None:
         return owner
     verb = governing_verb(noun)
     return own_subject(verb) if verb is not None and noun.dep_ in ("dobj", "obj") else None
+
+
+def noun_agents(noun: Tok) -> list[Tok]:
+    """The by-agents of a noun: "the expulsion of ten diplomats *by Poland*", where the parser
+    often hangs the agent on the of-object instead of the noun."""
+    return prep_objects(noun, "by") or [agent for of in prep_objects(noun, "of") for agent in prep_objects(of, "by")]
