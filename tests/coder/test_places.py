@@ -105,3 +105,14 @@ def test_a_city_name_several_countries_share_is_read_in_the_story_s_countries(nl
 def test_the_coder_reads_a_shared_city_name_in_the_sentence_s_countries(coder):
     event, = coder.code_text("Gunmen killed three Lebanese soldiers in Tripoli.")
     assert (event.action_place, event.action_country) == ("Tripoli", "LBN")
+
+
+def test_a_region_the_dictionary_lists_is_a_place_without_coordinates(nlp, lookup):
+    # Regions beat same-named cities elsewhere: Bali is Indonesia's island, not the Indian town.
+    assert place_of(nlp, lookup, "Rebels attacked an army base in Darfur.", "attacked") == Place("Darfur", "SDN", None, None)
+    assert place_of(nlp, lookup, "Tourists protested in Bali.", "protested").country == "IDN"
+
+
+def test_the_coder_gives_a_country_less_agent_the_country_of_its_region(coder):
+    assert {(e.source.code, e.target.code) for e in coder.code_text("Soldiers clashed with rebels in Tigray.")} == {("ETHMIL", "ETHREB")}
+
