@@ -49,7 +49,7 @@ def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = F
     clause = _clause_of(trigger, is_noun)
     if clause is None:
         if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
-            return _noun_as_subject(trigger, trigger.head, rules)
+            return _noun_as_subject(trigger, trigger.head)
         return _noun_without_verb(trigger)
     for check in (_conditional, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
         verdict = check(trigger, clause, rules, is_modal_rule)
@@ -83,7 +83,7 @@ def _noun_without_verb(noun: Tok) -> Mood:
     return Mood(FACTUAL, "nominal event")
 
 
-def _noun_as_subject(noun: Tok, verb: Tok, rules: RuleSet) -> Mood:
+def _noun_as_subject(noun: Tok, verb: Tok) -> Mood:
     """A nominal event that is the subject of its clause: "the talks *will begin* on Monday"
     (announced), "China's invasion of Taiwan *would be* a disaster" (hypothetical), "talks
     between them *collapsed*" (failed, not held as reported)."""
@@ -92,8 +92,8 @@ def _noun_as_subject(noun: Tok, verb: Tok, rules: RuleSet) -> Mood:
         return Mood("negated", f"negated ('not' on '{verb.text}')")
     if aux & HYPOTHETICAL_AUX:
         return Mood("blocked", f"modal '{sorted(aux & HYPOTHETICAL_AUX)[0]}' on '{verb.text}'")
-    lemma = verb.lemma_.lower()
-    if lemma in FAILURE_VERBS or lemma in rules.word_class("negative_verbs"):
+    # "talks collapsed": not coded as held; "the meeting failed to bring them closer" was held.
+    if verb.lemma_.lower() in FAILURE_VERBS and not any(dep == "xcomp" for dep, _ in kids(verb)):
         return Mood("blocked", f"'{noun.text}' {verb.text}: failed or stopped, not done")
     if aux & FUTURE_AUX or _going_to(verb):
         return Mood(INTENT, f"future tense ('{verb.text}')")
