@@ -235,6 +235,11 @@ def _noun_speaker(noun: Tok) -> Tok | None:
 
 
 def noun_agents(noun: Tok) -> list[Tok]:
-    """The by-agents of a noun: "the expulsion of ten diplomats *by Poland*", where the parser
-    often hangs the agent on the of-object instead of the noun."""
-    return prep_objects(noun, "by") or [agent for of in prep_objects(noun, "of") for agent in prep_objects(of, "by")]
+    """The by-agents of a noun: "the expulsion of ten diplomats *by Poland*" (the parser often
+    hangs the agent on the of-object instead of the noun), "the plan *drafted by France*"."""
+    return (
+        prep_objects(noun, "by")
+        or [agent for of in prep_objects(noun, "of") for agent in prep_objects(of, "by")]
+        # "the ceasefire proposal *put forward by Egypt*", "a resolution drafted by France"
+        or [agent for dep, verb in kids(noun) if dep == "acl" and verb.tag_ == "VBN" for agent in prep_objects(verb, "by")]
+    )
