@@ -34,7 +34,7 @@ from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import CLAUSE_DEPS, children, direct_object, kids
+from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, kids
 from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
@@ -671,6 +671,8 @@ def _subject_in(verb: Tok, words: frozenset[str]) -> bool:
     "a roadside *bomb* killed…", "were killed by an explosive *device*"."""
     heads = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     heads += [p for agent in children(verb, "agent") for p in children(agent, "pobj")]
+    if not heads and (inherited := clause_subject(verb)) is not None:
+        heads = [inherited]  # "US *troops* began withdrawing": the governing clause's subject
     return any(
         t.lemma_.lower() in words for head in heads
         for t in (head, *(c for c in head.children if c.dep_ in ("compound", "amod")))
