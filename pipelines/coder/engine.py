@@ -621,6 +621,9 @@ def _purpose_of(action: Tok, protest: Tok) -> bool:
 
 def _resolve_all(doc_actors: DocActors, token: Tok, slot: str) -> list[Actor]:
     """Resolve a slot token to actors. Rules name their prepositions, so places stay out."""
+    if slot == "situation_country":
+        mention = doc_actors.by_token.get(token.i)
+        return [a for a in doc_actors.resolve(token) if not a.agent] if mention is not None and mention.kind == "country" else []
     found = doc_actors.resolve(token)
     if slot == "between":
         # "between representatives of the South and Japan": members may hang below the head.

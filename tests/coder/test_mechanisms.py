@@ -341,3 +341,10 @@ def test_a_nominal_event_that_is_the_subject_takes_its_verbs_mood(code) -> None:
 
 def test_a_gerund_with_between_pairs_its_sides(code) -> None:
     assert code("Fighting between Ethiopian troops and Eritrean forces erupted on Sunday.") == {("ETHMIL", "ERIMIL", "190")}
+
+
+def test_a_situation_in_a_named_country_is_about_that_country_but_a_city_only_says_where(code) -> None:
+    assert code("The African Union condemned the coup in Burkina Faso.") == {("IGOAFRAFU", "BFA", "111")}
+    assert code("Chile voiced concern over the crackdown in Nicaragua.") == {("CHL", "NIC", "012")}
+    # The capital is where the bombing happened, not who did it: no target.
+    assert code("The United Nations condemned the bombing in Kabul.") == set()
