@@ -17,14 +17,18 @@ from __future__ import annotations
 import os
 import multiprocessing
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from pipelines.lib.locations import StoragePath, is_local
+from pipelines.lib.orphaned_runs import fail_orphaned_runs
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -81,6 +85,9 @@ def run_backfill(
     from pipelines.lib.inventory import scan
 
     instance = dg.DagsterInstance.get()
+    for orphan in fail_orphaned_runs(instance):
+        print(f"eventcoder: run {orphan.run_id} ({orphan.job_name} {orphan.dates}) was left STARTED by a process"
+              f" that no longer exists (pid {orphan.pid}); marked failed", file=sys.stderr)
     if dask_address is not None:  # workers have their own working folders
         raw, coded, rules_dir = _absolute(raw), _absolute(coded), rules_dir and rules_dir.resolve()
     config = run_config(raw, coded, rules_dir)
@@ -103,15 +110,24 @@ def run_backfill(
         launch, runs_at_once = _launcher(defs, instance, config, dask_address)
         summaries = _launch_all(dates, launch, runs_at_once)
     failed: list[str] = []
-    totals = {"documents": 0, "events": 0}
-    with tqdm(total=len(dates), desc="story dates", unit="date", file=sys.stderr, dynamic_ncols=True) as bar:
-        for summary in summaries:
-            if not summary.success:
-                failed.append(summary.date)
-            totals["documents"] += summary.documents
-            totals["events"] += summary.events
-            bar.update(1)
-            bar.set_postfix(documents=totals["documents"], events=totals["events"], failed=len(failed), refresh=False)
+    totals = {"documents": 0, "events": 0, "dates": 0}
+    try:
+        with _stoppable(), tqdm(total=len(dates), desc="story dates", unit="date", file=sys.stderr, dynamic_ncols=True) as bar:
+            for summary in summaries:
+                if not summary.success:
+                    failed.append(summary.date)
+                totals["documents"] += summary.documents
+                totals["events"] += summary.events
+                totals["dates"] += 1
+                bar.update(1)
+                bar.set_postfix(documents=totals["documents"], events=totals["events"], failed=len(failed), refresh=False)
+    except KeyboardInterrupt:
+        print(
+            f"eventcoder: interrupted after {totals['dates']} of {len(dates)} story dates; every table written is"
+            " complete, the dates not reached keep their previous tables. Run again to finish.",
+            file=sys.stderr,
+        )
+        return 130
     failed.sort()
     print(
         f"eventcoder: {len(dates)} story dates, {totals['documents']} documents, {totals['events']} events"
@@ -128,18 +144,79 @@ def _run_ranges(job, instance, config: dict, ranges: list[list[str]]) -> Iterato
     """One in-process run per range; a failed range is run again one date at a time."""
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+    def run(**kwargs):
+        return _stop_if_interrupted(job.execute_in_process(run_config=config, instance=instance, raise_on_error=False, **kwargs))
+
     for dates in ranges:
         if len(dates) == 1:
-            yield summarize(dates[0], job.execute_in_process(run_config=config, instance=instance, partition_key=dates[0], raise_on_error=False))
+            yield summarize(dates[0], run(partition_key=dates[0]))
             continue
-        tags = {ASSET_PARTITION_RANGE_START_TAG: dates[0], ASSET_PARTITION_RANGE_END_TAG: dates[-1]}
-        result = job.execute_in_process(run_config=config, instance=instance, tags=tags, raise_on_error=False)
+        result = run(tags={ASSET_PARTITION_RANGE_START_TAG: dates[0], ASSET_PARTITION_RANGE_END_TAG: dates[-1]})
         if result.success:
             yield from (summarize(date, result) for date in dates)
             continue
         # Which date failed is in the run's log; run each alone so the others are published.
         for date in dates:
-            yield summarize(date, job.execute_in_process(run_config=config, instance=instance, partition_key=date, raise_on_error=False))
+            yield summarize(date, run(partition_key=date))
+
+
+def _stop_if_interrupted(result):
+    """Dagster turns Ctrl-C (or SIGTERM) during a run into that run's failure and carries on, or
+    loses it altogether when it lands in a garbage-collection callback; whoever pressed it meant
+    the whole command to stop."""
+    interrupted = _signal_received()
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        if (error is not None and error.cls_name == "DagsterExecutionInterruptedError") or (
+            event.is_run_failure and "interrupted" in (event.message or "")
+        ):
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_wakeup: list[int] = []  # the read end of the signal wake-up pipe while `_stoppable` is active
+
+
+@contextmanager
+def _stoppable() -> Iterator[None]:
+    """Ctrl-C or SIGTERM stops the command: between runs at once, during a run when it ends.
+
+    Python writes every signal's number to the wake-up pipe whatever handler Dagster has put in
+    place, so a signal is seen even when Dagster's handler swallowed it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signo, _frame):
+        raise KeyboardInterrupt
+
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    previous_fd = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    previous_term = signal.signal(signal.SIGTERM, stop)
+    _wakeup.append(read)
+    try:
+        yield
+    finally:
+        _wakeup.remove(read)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.set_wakeup_fd(previous_fd)
+        os.close(read)
+        os.close(write)
+
+
+def _signal_received() -> bool:
+    if not _wakeup:
+        return False
+    try:
+        data = os.read(_wakeup[-1], 512)
+    except BlockingIOError:
+        return False
+    return any(number in _STOP_SIGNALS for number in data)
 
 
 def _launcher(defs, instance, config: dict, dask_address: str | None) -> tuple[Callable[[str], RunSummary], int]:
@@ -148,7 +225,8 @@ def _launcher(defs, instance, config: dict, dask_address: str | None) -> tuple[C
         job = defs.resolve_job_def("code_stories")
 
         def launch(date: str) -> RunSummary:
-            return summarize(date, job.execute_in_process(run_config=config, instance=instance, partition_key=date, raise_on_error=False))
+            result = job.execute_in_process(run_config=config, instance=instance, partition_key=date, raise_on_error=False)
+            return summarize(date, _stop_if_interrupted(result))
 
         return launch, 1
     from pipelines.distributed import run_date_on_dask, worker_threads

@@ -20,13 +20,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pyarrow as pa
 import pytest
 
+from pipelines.defs.run_watch import orphaned_runs_sensor
 from pipelines.lib import parquet_io
 from pipelines.lib.parquet_io import read_partition, write_partition
-from pipelines.run import run_backfill
+from pipelines.run import ensure_dagster_home, run_backfill
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
@@ -208,10 +210,51 @@ def test_a_pipeline_run_killed_mid_way_is_completed_by_the_next_run(tmp_path: Pa
         run.kill()
         run.wait()
 
+    instance = dg.DagsterInstance.get()
+    killed, = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+    # The UI's sensor (in `dagster dev`'s daemon; `eventcoder pipeline run` does the same first)
+    # reports the dead run failed, so it no longer holds its date's one-run limit.
+    tick = orphaned_runs_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+    assert killed.run_id[:8] in tick.skip_message
+    assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
     assert run_backfill(raw, coded) == 0
+    failure = instance.get_records_for_run(killed.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
+    assert "ended without finishing it" in failure[0].event_log_entry.dagster_event.message
     events = pd.read_parquet(coded / "events")
     triples = set(zip(events["source_actor"], events["target_actor"], events["event_code"]))
     assert {("PERGOV", "BOLGOV", "040"), ("BOLOPP", "BOLGOV", "111")} <= triples
     assert list(pd.read_parquet(coded / "documents")["doc_id"]) == ["2023-10-02_andes-talks"]
     for table in ("events", "event_days", "dyad_days"):
         assert parquet_io.list_partitions(coded, table) == ("2023-10-02",), table
+
+
+def test_ctrl_c_stops_a_pipeline_run_and_leaves_no_run_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, coded, home = tmp_path / "raw", tmp_path / "coded", tmp_path / "dagster_home"
+    shutil.copytree(FIXTURES, raw)  # two consecutive dates: one range run
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "pipeline", "run", "--raw", str(raw), "--coded", str(coded)],
+        cwd=REPOSITORY, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        ensure_dagster_home()
+        instance = dg.DagsterInstance.get()
+        started = dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED], tags={"dagster/asset_partition_range_start": "2023-10-02"})
+        deadline = time.monotonic() + 300
+        while not instance.get_runs(filters=started) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(1)  # inside the run's steps
+        run.send_signal(signal.SIGINT)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+        run.wait()
+    # Dagster fails the interrupted run (or, when the signal lands in a garbage-collection callback,
+    # loses it and finishes the run) and would carry on with the next runs; the command stops
+    # instead, says so, and exits as an interrupted command does. No run is left STARTED.
+    assert run.returncode == 130, stderr[-2000:]
+    assert "interrupted after" in stderr
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name="code_stories"))
+    assert len(runs) == 1 and runs[0].status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS)
+
