@@ -279,8 +279,12 @@ class EventCoder:
                 break
         events, fallbacks = _protest_purposes(events, fallbacks, doc)
         # A fallback adds nothing where a specific rule coded the same two actors, or the same
-        # source in the same root ("began a hunger strike to protest against X" is against X).
-        coded = {_pair_key(e) for e in events.values()} | {(_country(e.source), e.event_code[:2]) for e in events.values()}
+        # source in the same root ("began a hunger strike to protest against X" is against X), or
+        # that source as the other side of a reciprocal event ("Japan and the Philippines agreed
+        # to share intelligence on Chinese movements": their agreement is coded, China is no party).
+        coded = {_pair_key(e) for e in events.values()} | {
+            (_country(actor), e.event_code[:2]) for e in events.values() for actor in (e.source, e.target)
+        }
         for key, event in fallbacks.items():
             if _pair_key(event) in coded or (_country(event.source), event.event_code[:2]) in coded:
                 if trace:
