@@ -415,7 +415,8 @@ class EventCoder:
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot) if actor.country not in skip]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
                 actors = [a for token in tokens if (a := self._implied_attacker(token, trigger, doc_actors)) is not None]
-            if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and not is_noun and _agentless_passive(trigger):
+            if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and (is_noun or _agentless_passive(trigger)):
+                # "were arrested in Cairo", "the arrest of the opposition leader sparked riots in Dakar"
                 actors = [a for a in (self._implied_authorities(trigger, doc_actors),) if a is not None]
             if actors:
                 return tuple(actors)
