@@ -55,6 +55,7 @@ PARSE_AHEAD = 512  # Docs parsed before the first of them is coded (`parsed_ahea
 MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
+PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
 INTENT_ROOT = "03"
@@ -411,6 +412,10 @@ class EventCoder:
         """Actors of the first slot that yields any; actors of a country in `skip` do not count."""
         is_noun = rule.pos == "noun"
         for slot in slots:
+            if slot == "place_people":
+                if actors := self._place_people(trigger, doc_actors):
+                    return actors
+                continue
             tokens = slot_tokens(slot, trigger, self.rules, is_noun)
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot) if actor.country not in skip]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
@@ -462,6 +467,19 @@ class EventCoder:
             return None
         reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({place.country})"
         return _unnamed(IMPLIED_AUTHORITY, place, "(authorities, not named)", trigger.i, reason)
+
+    def _place_people(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
+        """ "bombed a village in Sagaing": what was hit is a populated place (`populated_places`),
+        so the target is the civilians (CVL) of the country where it is. Without a named place,
+        nothing: "Russian jets bombed a hospital" does not say whose."""
+        obj = direct_object(trigger)
+        if obj is None or obj.lemma_.lower() not in self.rules.word_class("populated_places"):
+            return ()
+        place = place_near(obj, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
+        if place is None:
+            return ()
+        reason = f"'{obj.text}' in {place.name}: the people of {place.country}"
+        return (_unnamed(PLACE_PEOPLE, place, obj.text, obj.i, reason),)
 
     def _implied_attacker(self, token: Tok, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """CAMEO's unidentified attacker: "a roadside bomb near Mosul killed two soldiers" has no

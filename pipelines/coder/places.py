@@ -319,7 +319,18 @@ def _is_name(phrase: Segment) -> bool:
     return first[:1].isupper() and phrase.text.lower() not in NOT_PLACES
 
 
+# "in Sagaing region", "Idlib province": the name before such a word is the place.
+ADMIN_NOUNS = frozenset({"region", "province", "state", "district", "county", "governorate", "prefecture", "oblast"})
+
+
 def _place_of(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+    place = _named_place(token, lookup, context)
+    if place is None and token.lower_ in ADMIN_NOUNS and token.i > 0 and token.doc[token.i - 1].head == token:
+        place = _named_place(token.doc[token.i - 1], lookup, context)
+    return place
+
+
+def _named_place(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     for phrase in _name_phrases(token, lookup.max_words):
         if not _is_name(phrase):
             continue

@@ -348,3 +348,9 @@ def test_a_situation_in_a_named_country_is_about_that_country_but_a_city_only_sa
     assert code("Chile voiced concern over the crackdown in Nicaragua.") == {("CHL", "NIC", "012")}
     # The capital is where the bombing happened, not who did it: no target.
     assert code("The United Nations condemned the bombing in Kabul.") == set()
+
+
+def test_a_populated_place_that_is_hit_stands_for_the_people_of_its_country(code) -> None:
+    assert code("Ethiopian jets bombed a market in Tigray.") == {("ETHMIL", "ETHCVL", "195")}
+    assert code("Rebels attacked a town in Ituri province.") == {("CODREB", "CODCVL", "190")}
+    assert code("Ethiopian jets bombed a market.") == set()  # whose market is not said
