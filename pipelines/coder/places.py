@@ -48,6 +48,8 @@ NOT_PLACES = frozenset({
 })
 # "in the city of Homs": the name is the object of "of" under these nouns.
 PLACE_NOUNS = frozenset({"city", "town", "village", "capital", "port", "country"})
+# "in Sagaing region", "Idlib province": the name before such a word is the place.
+ADMIN_NOUNS = frozenset({"region", "province", "state", "district", "county", "governorate", "prefecture", "oblast"})
 # Short names missing from pycountry, used only when the project's country dictionary is absent.
 COMMON_COUNTRY_NAMES = {
     "Britain": "GBR", "Great Britain": "GBR", "UK": "GBR", "South Korea": "KOR", "North Korea": "PRK",
@@ -317,10 +319,6 @@ def _qualifier_after(doc: Parsed, end: int, lookup: PlaceLookup) -> tuple[str, s
 def _is_name(phrase: Segment) -> bool:
     first = phrase[0].text
     return first[:1].isupper() and phrase.text.lower() not in NOT_PLACES
-
-
-# "in Sagaing region", "Idlib province": the name before such a word is the place.
-ADMIN_NOUNS = frozenset({"region", "province", "state", "district", "county", "governorate", "prefecture", "oblast"})
 
 
 def _place_of(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
