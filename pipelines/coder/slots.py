@@ -37,7 +37,13 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         subject = clause_subject(clause)
         return addressee_of(clause, rules) if subject is not None and subject.lower_ in SUBJECT_PRONOUNS else []
     if kind == "dobj":
-        return _present(direct_object(clause))
+        obj = direct_object(clause)
+        if obj is None and not is_noun and not children(clause, "xcomp", "ccomp"):
+            # "shot and wounded the prime minister": two bare verbs share the second one's object
+            # (not "has refused to … and has urged its citizens": a clause of its own)
+            obj = next((direct_object(c) for c in children(clause, "conj")
+                        if c.pos_ == "VERB" and own_subject(c) is None and not children(c, "aux", "auxpass")), None)
+        return _present(obj)
     if kind == "iobj":
         return children(clause, "dative")
     if kind == "poss":
