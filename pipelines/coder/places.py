@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -92,7 +92,7 @@ class PlaceLookup:
     capitals: Mapping[str, City]  # country code → its capital
     regions: Mapping[str, tuple[str, str]]  # folded US state name → ("USA", state code)
     max_words: int
-    areas: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # folded region → (code, name)
+    areas: Mapping[str, tuple[str, str]]  # folded region of the country dictionary → (code, name)
 
     def country(self, name: str) -> Place | None:
         """The country a name denotes, located at its capital (or at a same-named city: "Gaza")."""
