@@ -415,6 +415,7 @@ class DocActors:
         place_country: Callable[[], str | None] = lambda: None,
         clause_place: Callable[[], str | None] = lambda: None,
         nationals_are_foreign: bool = False,
+        state_at_home: bool = False,
     ) -> Actor | None:
         """Give a country-less agent its country: a domestic counterpart's, else the story's own,
         else (when the story names no country as an actor) the country of the places it names.
@@ -426,6 +427,9 @@ class DocActors:
         ("police arrested two *British* tourists", "the president met the *Chinese* ambassador")
         is most likely foreign, so the story and the place come first; only when neither says
         anything does the source share that nationality.
+        `state_at_home` (for the targets of arrests, trials, bans, criminal investigations): a state
+        mostly does these to its own people, so "Saudi Arabia sentenced a rights activist" is SAUHRI
+        when nothing else says.
         """
         if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
@@ -447,7 +451,8 @@ class DocActors:
             # sentence may still say: "Palestinian gunmen killed five people in Tel Aviv".
             country, origin = place_country(), "the place named"
         if country is None or (not domestic and country in others):
-            return None
+            state = next((c.country for c in counterparts if c.country and c.agent is None), None) if state_at_home else None
+            return _with_country(actor, state, "the state that acts on it at home") if state else None
         return _with_country(actor, country, origin)
 
     def _by_nationality(self, actor: Actor) -> bool:

@@ -41,7 +41,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
-CODER_VERSION = "0.6.0"
+CODER_VERSION = "0.7.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
@@ -57,6 +57,8 @@ IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
+EXPEL_CODE = "174"  # expulsions and deportations: mostly of foreigners
+CRIME_INVESTIGATION = "091"
 ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
 INTENT_ROOT = "03"
 # Conflict announced rather than done is a threat (CAMEO codebook, 130: "'will attack' is coded
@@ -327,7 +329,7 @@ class EventCoder:
 
         sources, targets = (
             _localize_all(doc_actors, sources, targets, end, place_country, nationals_are_foreign=True),
-            _localize_all(doc_actors, targets, sources, end, place_country, clause_place),
+            _localize_all(doc_actors, targets, sources, end, place_country, clause_place, state_at_home=_acts_at_home(rule)),
         )
         if rule.source_agents is not None:
             sources = tuple(s for s in sources if s.agent in rule.source_agents)
@@ -705,6 +707,12 @@ def _subject_in(verb: Tok, words: frozenset[str]) -> bool:
     )
 
 
+def _acts_at_home(rule: Rule) -> bool:
+    """What a state mostly does to its own people: coercion (root 17) but expulsions (174), and
+    criminal investigations (091)."""
+    return (rule.code[:2] == COERCE_ROOT and not rule.code.startswith(EXPEL_CODE)) or rule.code == CRIME_INVESTIGATION
+
+
 def _agentless_passive(verb: Tok) -> bool:
     """ "were arrested" with no "by" phrase."""
     deps = {dep for dep, _ in kids(verb)}
@@ -731,10 +739,13 @@ def _detail(event: Event) -> int:
 def _localize_all(
     doc_actors: DocActors, actors: tuple[Actor, ...], counterparts: tuple[Actor, ...], end: int,
     place_country: Callable[[], str | None], clause_place: Callable[[], str | None] = lambda: None,
-    nationals_are_foreign: bool = False,
+    nationals_are_foreign: bool = False, state_at_home: bool = False,
 ) -> tuple[Actor, ...]:
     """Localize country-less agents; for targets, the place of the event comes first."""
-    localized = (doc_actors.localize(actor, counterparts, end, place_country, clause_place, nationals_are_foreign) for actor in actors)
+    localized = (
+        doc_actors.localize(actor, counterparts, end, place_country, clause_place, nationals_are_foreign, state_at_home)
+        for actor in actors
+    )
     return tuple(actor for actor in localized if actor is not None)
 
 

@@ -249,7 +249,8 @@ def test_officials_from_two_countries_are_two_actors(code) -> None:
 
 
 def test_a_state_body_that_protests_is_not_protesting_against_its_own_government(code) -> None:
-    assert code("The Philippine coast guard protested the Chinese navy's dangerous manoeuvres.") == set()
+    # A state body protesting another's act complains officially (114) against the doer.
+    assert code("The Philippine coast guard protested the Chinese navy's dangerous manoeuvres.") == {("PHLMIL", "CHNMIL", "114")}
     assert code("China protested on Monday.") == set()
 
 
@@ -354,3 +355,11 @@ def test_a_populated_place_that_is_hit_stands_for_the_people_of_its_country(code
     assert code("Ethiopian jets bombed a market in Tigray.") == {("ETHMIL", "ETHCVL", "195")}
     assert code("Rebels attacked a town in Ituri province.") == {("CODREB", "CODCVL", "190")}
     assert code("Ethiopian jets bombed a market.") == set()  # whose market is not said
+
+
+def test_a_state_coerces_or_investigates_its_own_people_when_nothing_else_says(code) -> None:
+    # A target with no country of its own, acted on by a bare state, is that state's.
+    assert code("Saudi Arabia sentenced a rights activist to eleven years in prison.") == {("SAU", "SAUHRI", "173")}
+    assert code("Malaysia's anti-corruption agency questioned the former prime minister.") == {("MYS", "MYSELI", "091")}
+    # ... but deportees are mostly foreigners: no country is guessed for them.
+    assert code("Turkey deported dozens of journalists.") == set()
