@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pipelines.coder.parsed import Segment, Tok
 
 from pipelines.coder.rules import RuleSet
-from pipelines.coder.syntax import aux_words, governing_verb, governors, kids, negated
+from pipelines.coder.syntax import aux_words, governing_verb, governors, is_infinitive, kids, negated
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can", "ca"})
@@ -142,6 +142,12 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
     """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
     if clause.dep_ in ("acl", "ccomp") and clause.head.pos_ == "NOUN" and clause.head.lemma_.lower() in rules.word_class("irrealis_verbs"):
         return Mood("blocked", f"demanded or asked for, not done ('{clause.head.text} that')")
+    if clause.dep_ == "acl" and is_infinitive(clause) and clause.head.lemma_.lower() in rules.word_class("intent_nouns"):
+        # "expressed willingness to resume talks", "announced plans to build": announced
+        carrier = governing_verb(clause.head)
+        if carrier is not None and (negated(carrier) or carrier.lemma_.lower() in rules.word_class("negative_verbs")):
+            return Mood("negated", f"'{clause.head.text}' denied or refused ('{carrier.text}')")
+        return Mood(INTENT, f"announced ('{clause.head.text} to')")
     current = clause
     while current.dep_ in ("xcomp", "ccomp", "conj") and current.head != current:
         governor = current.head

@@ -16,6 +16,7 @@ from pipelines.coder.syntax import (
     governing_verb,
     governors,
     kids,
+    noun_intention_holder,
     own_subject,
     possessor,
     prep_objects,
@@ -29,7 +30,7 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
     if is_noun and trigger.dep_ == "compound":
         trigger = trigger.head  # "a mediation mission", "peace talks": the phrase's head carries it
     if kind == "subject":
-        return _noun_subject(trigger, rules) if is_noun else _present(clause_subject(clause))
+        return _noun_subject(trigger, rules) if is_noun else _present(subject_of(clause, rules))
     if kind == "speaker":
         return _present(speaker_of(clause, rules))
     if kind == "addressee":
@@ -162,6 +163,13 @@ def _marked(clause: Tok, words: tuple[str, ...]) -> bool:
     return any(mark.lower_ in words for mark in children(clause, "mark"))
 
 
+def subject_of(verb: Tok, rules: RuleSet) -> Tok | None:
+    """`clause_subject`, also through an announced intention: "Chile expressed *willingness* to
+    resume talks" (word classes `intent_nouns` and `intent_noun_verbs`)."""
+    nouns, carriers = rules.word_class("intent_nouns"), rules.word_class("intent_noun_verbs")
+    return clause_subject(verb, noun_holder=lambda acl: noun_intention_holder(acl, nouns, carriers))
+
+
 def _present(token: Tok | None) -> list[Tok]:
     return [token] if token is not None else []
 
@@ -174,14 +182,14 @@ PARTICIPATION_PREPS = frozenset({"in", "for", "at"})
 def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
     """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
     if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS and noun.head.head.pos_ == "VERB":
-        return _present(clause_subject(noun.head.head))
+        return _present(subject_of(noun.head.head, rules))
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
         return []
     if noun.dep_ == "nsubjpass":  # "talks were held by X"
         agent = children(verb, "agent")
         return [pobj for prep in agent for pobj in children(prep, "pobj")]
-    return _present(clause_subject(verb))
+    return _present(subject_of(verb, rules))
 
 
 def speaker_of(clause: Tok, rules: RuleSet) -> Tok | None:

@@ -7,7 +7,7 @@ The dependency labels are spaCy's English (ClearNLP) scheme.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pipelines.coder.parsed import Tok
 
@@ -46,12 +46,14 @@ def own_subject(verb: Tok) -> Tok | None:
     return first_child(verb, "nsubj", "csubj")
 
 
-def clause_subject(verb: Tok, max_hops: int = 4) -> Tok | None:
+def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], Tok | None] | None = None) -> Tok | None:
     """The subject of a verb, inherited from its governor when the verb has none of its own.
 
     "North Korea agreed to hold talks": `hold` (xcomp) inherits North Korea. A passive governor
     passes on its surface subject: "Japan is scheduled to meet Korea", "the envoy was forced to
     leave". A relative clause takes the noun it modifies: "the officials who met" → officials.
+    `noun_holder`, given an infinitive that completes a noun ("willingness *to resume*"), says
+    whose the noun is; without it such a verb has no subject.
     """
     current = verb
     for hop in range(max_hops):
@@ -62,6 +64,8 @@ def clause_subject(verb: Tok, max_hops: int = 4) -> Tok | None:
             return subject
         if current.dep_ == "relcl":
             return current.head
+        if current.dep_ == "acl" and noun_holder is not None:
+            return noun_holder(current)
         if current.dep_ not in SUBJECT_SHARING_DEPS or current.head == current:
             return None
         if current.dep_ == "conj" and current.head.pos_ not in ("VERB", "AUX"):
@@ -71,9 +75,30 @@ def clause_subject(verb: Tok, max_hops: int = 4) -> Tok | None:
     return None
 
 
+def noun_intention_holder(acl: Tok, nouns: frozenset[str], carriers: frozenset[str]) -> Tok | None:
+    """Whose intention an infinitive completes: "Turkey reaffirmed *its* readiness to mediate" →
+    its; "Chile expressed willingness to resume talks" → Chile, the subject of the verb that makes
+    it known (one of `carriers`). None when the noun is not one of `nouns` or nobody states it as
+    theirs ("Japan welcomed the decision to lift sanctions": not Japan's decision)."""
+    noun = acl.head
+    if noun.lemma_.lower() not in nouns or not is_infinitive(acl):
+        return None
+    if (owner := possessor(noun)) is not None:
+        return owner
+    carrier = governing_verb(noun)
+    if carrier is not None and carrier.lemma_.lower() in carriers:
+        return clause_subject(carrier)
+    return None
+
+
 def passive_patient(verb: Tok) -> Tok | None:
     """The surface subject of a passive verb: the one acted upon."""
     return first_child(verb, "nsubjpass")
+
+
+def is_infinitive(verb: Tok) -> bool:
+    """ "to resume": a verb with the infinitive marker."""
+    return any(dep == "aux" and child.lower_ == "to" for dep, child in kids(verb))
 
 
 def direct_object(verb: Tok) -> Tok | None:

@@ -363,3 +363,15 @@ def test_a_state_coerces_or_investigates_its_own_people_when_nothing_else_says(c
     assert code("Malaysia's anti-corruption agency questioned the former prime minister.") == {("MYS", "MYSELI", "091")}
     # ... but deportees are mostly foreigners: no country is guessed for them.
     assert code("Turkey deported dozens of journalists.") == set()
+
+
+def test_an_intention_announced_as_a_noun_is_coded_as_intent(code) -> None:
+    # "expressed willingness to V", "its readiness to V": V is announced by the noun's holder.
+    assert code("Chile expressed willingness to resume talks with Bolivia.") == {("CHL", "BOL", "036")}
+    assert code("Turkey reaffirmed its readiness to mediate between Russia and Ukraine.") == {
+        ("TUR", "RUS", "039"), ("TUR", "UKR", "039"),
+    }
+    # Whose intention it is must be said: a decision someone welcomes is not theirs.
+    assert code("Japan welcomed the decision to lift sanctions on Iran.") == set()
+    # A denied intention is not announced.
+    assert code("Sudan denied plans to expel the UN envoy.") == set()
