@@ -191,6 +191,9 @@ def _auxiliaries(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood
     if modal:
         return None
     if aux & FUTURE_AUX or _going_to(clause):
+        if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules.word_class("speculation_verbs"):
+            # "analysts doubt that China will invade": someone else's guess, not an announcement
+            return Mood("blocked", f"supposed by others ('{clause.head.text}'), not announced")
         return Mood(INTENT, "future tense")
     if "would" in aux and _reported(clause, rules):
         return Mood(INTENT, "'would' in reported speech")

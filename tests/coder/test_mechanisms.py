@@ -375,3 +375,10 @@ def test_an_intention_announced_as_a_noun_is_coded_as_intent(code) -> None:
     assert code("Japan welcomed the decision to lift sanctions on Iran.") == set()
     # A denied intention is not announced.
     assert code("Sudan denied plans to expel the UN envoy.") == set()
+
+
+def test_a_future_action_that_others_suppose_is_not_announced(code) -> None:
+    assert code("Analysts doubt that China will invade Taiwan this decade.") == set()
+    assert code("Officials fear that Russia will attack Moldova.") == set()
+    # Said by the doer, it is announced: a threat.
+    assert code("Iran said it will attack Israel.") == {("IRN", "ISR", "1384")}
