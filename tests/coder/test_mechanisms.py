@@ -110,8 +110,8 @@ def test_every_event_explains_itself(coder) -> None:
 
 
 def test_an_unnamed_attacker_is_coded_as_unidentified_armed_forces_where_it_happened(code) -> None:
-    # A bomb that kills is a bombing (183), once, whether the noun or the verb carries it.
-    assert code("A roadside bomb near Mosul killed four Iraqi policemen on Tuesday.") == {("IRQUAF", "IRQCOP", "183")}
+    # A bomb that kills is a bombing (183; a roadside one 1833), once, whether the noun or the verb carries it.
+    assert code("A roadside bomb near Mosul killed four Iraqi policemen on Tuesday.") == {("IRQUAF", "IRQCOP", "1833")}
     assert ("AFGUAF", "AFGMIL", "183") in code("Two Afghan soldiers were killed by an explosive device in Kandahar.")
     assert ("PAKUAF", "PAKCVL", "190") in code("Unidentified gunmen in Lahore killed three Pakistani civilians.")
     # Only material conflict has unnamed attackers: a blast criticizes no one.
@@ -284,7 +284,7 @@ def test_a_threat_names_whom_its_condition_is_put_to_and_reads_through_light_ver
 
 
 def test_an_unnamed_attacker_is_placed_by_outside_and_inside_phrases_too(code) -> None:
-    assert code("Two Kenyan police officers were killed by a roadside bomb outside of Mandera.") == {("KENUAF", "KENCOP", "183")}
+    assert code("Two Kenyan police officers were killed by a roadside bomb outside of Mandera.") == {("KENUAF", "KENCOP", "1833")}
     assert code("Four Nigerian soldiers were killed by a landmine outside Maiduguri.") == {("NGAUAF", "NGAMIL", "183")}
 
 
