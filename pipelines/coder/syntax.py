@@ -113,8 +113,20 @@ def prep_objects(head: Tok, prep_lemma: str) -> list[Tok]:
     found = []
     for dep, prep in kids(head):
         if dep in ("prep", "agent", "dative") and prep.lower_ == prep_lemma:
-            found.extend(children(prep, "pobj", "pcomp"))
+            found.extend(children(prep, "pobj", "pcomp") or _misparsed_object(prep))
     return found
+
+
+def _misparsed_object(prep: Tok) -> list[Tok]:
+    """A preposition left without its object because the parser read the phrase after it as a
+    clause's subject: "granted asylum to [five officers holed up in…]" (officers ← holed). That
+    subject, when its phrase starts right after the preposition."""
+    for dep, clause in kids(prep.head):
+        if clause.i > prep.i and dep in ("advcl", "ccomp", "conj", "acl", "relcl"):
+            subject = first_child(clause, "nsubj")
+            if subject is not None and min(t.i for t in subject.subtree) == prep.i + 1:
+                return [subject]
+    return []
 
 
 def possessor(noun: Tok) -> Tok | None:

@@ -382,3 +382,10 @@ def test_a_future_action_that_others_suppose_is_not_announced(code) -> None:
     assert code("Officials fear that Russia will attack Moldova.") == set()
     # Said by the doer, it is announced: a threat.
     assert code("Iran said it will attack Israel.") == {("IRN", "ISR", "1384")}
+
+
+def test_a_preposition_the_parser_left_without_its_object_finds_it(code) -> None:
+    # spaCy reads "three … officers holed up" as a clause, leaving "to" without an object.
+    assert code("Ecuador has granted political asylum to three Colombian army officers holed up in its embassy.") == {
+        ("ECU", "COLMIL", "075"),
+    }
