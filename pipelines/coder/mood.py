@@ -127,10 +127,16 @@ def _noun_modifiers(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> M
     lemma = clause.lemma_.lower()
     if lemma in rules.word_class("irrealis_verbs") or lemma in rules.word_class("negative_verbs"):
         return Mood("blocked", f"'{trigger.text}' is asked for or refused ('{clause.text}'), not done")
+    light = lemma in rules.word_class("light_verbs")  # "undertook a mission", "committed genocide": done
+    if not light and lemma in rules.word_class("intent_verbs") and trigger.dep_ in ("dobj", "obj", "nsubjpass"):
+        # "planned a meeting", "a meeting is scheduled for May": announced
+        if negated(clause):
+            return Mood("negated", f"negated ('not' on '{clause.text}')")
+        return Mood(INTENT, f"'{trigger.text}' is announced ('{clause.text}')")
     # "Germany criticized Russia's invasion": the invasion is what is criticized; the event coded
     # is the criticism. Only light verbs ("held talks", "launched an attack") carry a nominal event.
     # Likewise in the passive: "the invasion was condemned by Germany".
-    if trigger.dep_ in ("dobj", "obj", "nsubjpass") and lemma not in rules.word_class("light_verbs"):
+    if trigger.dep_ in ("dobj", "obj", "nsubjpass") and not light:
         return Mood("blocked", f"'{trigger.text}' is the object of '{clause.text}', not an event of its own")
     modifiers = {child.lower_ for dep, child in kids(trigger) if dep in ("amod", "compound")}
     if modifiers & HYPOTHETICAL_NOUN_MODIFIERS:

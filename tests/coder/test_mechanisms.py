@@ -389,3 +389,10 @@ def test_a_preposition_the_parser_left_without_its_object_finds_it(code) -> None
     assert code("Ecuador has granted political asylum to three Colombian army officers holed up in its embassy.") == {
         ("ECU", "COLMIL", "075"),
     }
+
+
+def test_a_nominal_event_planned_or_scheduled_is_announced(code) -> None:
+    assert code("A meeting between the Armenian and Azerbaijani leaders is planned for next month in Brussels.") == {
+        ("ARMGOV", "AZEGOV", "036"),
+    }
+    assert code("Egypt did not plan any talks with Ethiopia.") == set()
