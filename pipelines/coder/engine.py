@@ -31,10 +31,10 @@ from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, 
 from pipelines.coder.codebook import load_codebook
 from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, place_near, resolve_place, sentence_place
+from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, kids
+from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, kids, prep_objects
 from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
@@ -56,6 +56,7 @@ MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
+PLACE_SLOTS = frozenset({"object_place", "from_place"})  # a named place as the state whose territory it is
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 EXPEL_CODE = "174"  # expulsions and deportations: mostly of foreigners
 CRIME_INVESTIGATION = "091"
@@ -418,6 +419,10 @@ class EventCoder:
                 if actors := self._place_people(trigger, doc_actors):
                     return actors
                 continue
+            if slot in PLACE_SLOTS:
+                if actors := self._territory(slot, trigger, doc_actors):
+                    return actors
+                continue
             tokens = slot_tokens(slot, trigger, self.rules, is_noun)
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot) if actor.country not in skip]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
@@ -482,6 +487,23 @@ class EventCoder:
             return ()
         reason = f"'{obj.text}' in {place.name}: the people of {place.country}"
         return (_unnamed(PLACE_PEOPLE, place, obj.text, obj.i, reason),)
+
+    def _territory(self, slot: str, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
+        """ "shelled Kharkiv", "captured the town of Shusha", "withdrew from Khan Younis": a named
+        place that is no actor itself stands for the state whose territory it is (a bare country).
+        `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of"."""
+        if slot == "object_place":
+            tokens = [obj] if (obj := direct_object(trigger)) is not None else []
+        else:
+            outs = [out for dep, out in kids(trigger) if dep in ("prep", "prt") and out.lower_ == "out"]  # "pulled out of"
+            tokens = prep_objects(trigger, "from") + prep_objects(trigger, "of") + [o for out in outs for o in prep_objects(out, "of")]
+        context = self._place_context(trigger.sent, doc_actors)
+        for token in tokens:
+            if (place := named_place(token, self.places, context)) is not None:
+                reason = f"'{token.text}' is in {place.name}: the territory of {place.country}"
+                return (Actor(code=place.country, country=place.country, agent=None, text=token.text,
+                              start=token.i, end=token.i + 1, head=token.i, reason=reason),)
+        return ()
 
     def _implied_attacker(self, token: Tok, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """CAMEO's unidentified attacker: "a roadside bomb near Mosul killed two soldiers" has no

@@ -346,6 +346,14 @@ def _named_place(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -
     return None
 
 
+def named_place(token: Tok, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
+    """The place a noun phrase names: "Kharkiv", "the town of Shusha", "Sagaing region"."""
+    place = _place_of(token, place_lookup, context)
+    if place is None:
+        place = next((p for inner in _inner_names(token) if (p := _place_of(inner, place_lookup, context))), None)
+    return place
+
+
 def resolve_place(trigger: Tok, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     """Where the event happened: a city or country in an in/at/near phrase of the trigger's clause.
 

@@ -396,3 +396,10 @@ def test_a_nominal_event_planned_or_scheduled_is_announced(code) -> None:
         ("ARMGOV", "AZEGOV", "036"),
     }
     assert code("Egypt did not plan any talks with Ethiopia.") == set()
+
+
+def test_a_named_place_attacked_taken_or_left_stands_for_its_state(code) -> None:
+    assert code("Russian forces shelled Kharkiv overnight.") == {("RUSMIL", "UKR", "194")}
+    assert code("Russian troops pulled out of Kherson.") == {("RUSMIL", "UKR", "0874")}
+    # A state's forces in its own city act on no one the sentence names.
+    assert code("Syrian forces shelled Idlib.") == set()
