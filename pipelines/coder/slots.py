@@ -150,9 +150,9 @@ def about_scope(trigger: Tok, max_depth: int = 4) -> list[Tok]:
     return scope
 
 
-# What an event is about includes a clausal complement ("demanded that Ukraine *withdraw*"), not
-# its subject, side clauses or punctuation.
-_OUT_OF_SCOPE = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "parataxis", "punct", "advcl"})
+# What an event is about includes a clausal complement ("demanded that Ukraine *withdraw*") and a
+# passive's patient ("the *ambassador* was summoned"), not its subject, side clauses or punctuation.
+_OUT_OF_SCOPE = frozenset({"nsubj", "csubj", "agent", "parataxis", "punct", "advcl"})
 
 
 CONDITION_MARKS = ("unless", "if")
