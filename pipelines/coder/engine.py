@@ -313,6 +313,8 @@ class EventCoder:
         code = self._code_for_mood(rule, mood)
         if code is None:
             return RuleOutcome(rule, None, reason=f"not coded: {mood.reason}")
+        if rule.refine and code == rule.code:
+            code = self._refined_code(rule, trigger, doc_actors.memo) or code
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
@@ -397,12 +399,25 @@ class EventCoder:
 
     @staticmethod
     def _scope_lemmas(trigger: Tok, memo: dict) -> frozenset[str]:
-        """The lemmas of what the trigger is about (`about_scope`), once per trigger."""
+        """The lemmas of what the trigger is about (`about_scope`), once per trigger. For a modal,
+        its verb's: "Iran *must release* the sailors" is about a release."""
         key = ("scope", trigger.i)
         if key not in memo:
-            scope = about_scope(trigger)
+            scope = [trigger.head, *about_scope(trigger.head)] if trigger.dep_ == "aux" else about_scope(trigger)
             memo[key] = frozenset(t.lemma_.lower() for t in scope) | _hyphenated(scope)
         return memo[key]
+
+    def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
+        """The code of the first rule of `rule.refine` whose topic the trigger's clause is about."""
+        carrier = trigger.head if trigger.dep_ == "aux" else trigger
+        for name in rule.refine:
+            other = self.rules.by_id[name]
+            if other.about is not None and other.about.isdisjoint(self._scope_lemmas(trigger, memo)):
+                continue
+            if other.object is not None and other.object.isdisjoint(_object_words(carrier, memo)):
+                continue
+            return other.code
+        return None
 
     def _conflict_verb(self, token: Tok) -> bool:
         """A verb only conflict rules (roots 10-20) trigger on: "crush", "attack", not "hand"."""

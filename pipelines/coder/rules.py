@@ -31,6 +31,7 @@ CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
+    "refine",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -64,6 +65,9 @@ class Rule:
     # A fallback rule is tried after every other rule of its trigger, and its event is kept only
     # when no other rule coded the same pair of actors in the sentence.
     fallback: bool = False
+    # Rules whose topic (`about`, `object`) refines this rule's code when it holds: a generic "must"
+    # demand about a release is 1053, as "demanded the release" is.
+    refine: tuple[str, ...] = ()
     note: str | None = None
     file: str = ""
     line: int | None = None
@@ -85,6 +89,7 @@ class RuleSet:
     version: str
     files: tuple[str, ...]
     index: Mapping[tuple[str, str], tuple[Rule, ...]] = field(repr=False, default_factory=dict)
+    by_id: Mapping[str, Rule] = field(repr=False, default_factory=dict)
     verb_forms: Mapping[str, str] = field(repr=False, default_factory=dict)
 
     def candidates(self, pos: str, lemma: str) -> tuple[Rule, ...]:
@@ -108,6 +113,7 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
     rules = [rule for path, data in documents for rule in _parse_rules(path, data, classes)]
     _check_unique_ids(rules)
     _check_codes(rules)
+    _check_refinements(rules)
     return RuleSet(
         rules=tuple(rules),
         classes=classes,
@@ -115,7 +121,20 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
         files=tuple(str(path) for path in paths),
         index=_build_index(rules),
         verb_forms=_verb_forms(rules),
+        by_id={rule.id: rule for rule in rules},
     )
+
+
+def _check_refinements(rules: list[Rule]) -> None:
+    """Every rule named in a `refine` list exists and has a topic (`about` or `object`)."""
+    by_id = {rule.id: rule for rule in rules}
+    for rule in rules:
+        for name in rule.refine:
+            other = by_id.get(name)
+            if other is None:
+                raise DictionaryError(Path(rule.file), rule.line, f"rule '{rule.id}' refines by unknown rule '{name}'")
+            if other.about is None and other.object is None:
+                raise DictionaryError(Path(rule.file), rule.line, f"rule '{rule.id}' refines by '{name}', which has no 'about' or 'object'")
 
 
 def _content_hash(paths: Iterable[Path]) -> str:
@@ -186,6 +205,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         foreign_target=bool(entry.get("foreign_target", False)),
         symmetric=bool(entry.get("symmetric", False)),
         fallback=bool(entry.get("fallback", False)),
+        refine=_names(path, line, entry.get("refine", []), "refine"),
         note=entry.get("note"),
         file=str(path),
         line=line,
@@ -193,6 +213,12 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
     if not rule.lemmas:
         raise DictionaryError(path, line, f"rule '{rule.id}' has no trigger words")
     return rule
+
+
+def _names(path: Path, line: int | None, value: object, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise DictionaryError(path, line, f"'{key}' must be a list of rule ids")
+    return tuple(value)
 
 
 def _code(path: Path, line: int | None, value: object, key: str) -> str:

@@ -403,3 +403,10 @@ def test_a_named_place_attacked_taken_or_left_stands_for_its_state(code) -> None
     assert code("Russian troops pulled out of Kherson.") == {("RUSMIL", "UKR", "0874")}
     # A state's forces in its own city act on no one the sentence names.
     assert code("Syrian forces shelled Idlib.") == set()
+
+
+def test_a_demand_with_must_is_refined_by_what_is_demanded(code) -> None:
+    # "must" and "needs to" take the topic codes of the demand verbs (rule key `refine`).
+    assert code('"Iran must release the sailors," the British foreign secretary said.') == {("GBRGOV", "IRN", "1053")}
+    assert code("The US said Russia must withdraw its troops.") == {("USA", "RUS", "1056")}
+    assert code("The US said Russia must change its behaviour.") == {("USA", "RUS", "100")}
