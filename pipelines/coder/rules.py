@@ -326,4 +326,5 @@ def extend_rules(
         files=(() if replace else base.files) + tuple(files),
         index=index,
         verb_forms=_verb_forms(rules),
+        by_id={**base.by_id, **{rule.id: rule for rule in extra}},  # refinements may name built-in rules
     )

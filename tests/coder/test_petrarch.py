@@ -295,6 +295,11 @@ def test_built_in_rules_win_over_imported_ones_for_the_same_verb(fixture_coder: 
     assert coded(fixture_coder, "Greece waved to Turkey.") == {("GRC", "TUR", "042")}
 
 
+def test_built_in_rules_that_refine_by_others_still_work_with_imported_rules(fixture_coder: EventCoder) -> None:
+    # demand.must names built-in topic rules (`refine`); the merged rule set must still know them.
+    assert coded(fixture_coder, '"Turkey must release the sailors," the Greek minister said.') == {("GRCGOV", "TUR", "1053")}
+
+
 def test_replace_mode_uses_the_imported_verb_rules_alone(coder: EventCoder, tmp_path: Path) -> None:
     folder = write_files(tmp_path / "verbs-only", ("CAMEO.2.0.txt",))
     replaced = EventCoder(nlp=coder.nlp, petrarch=PetrarchConfig.from_directory(folder, mode="replace"))
