@@ -156,6 +156,23 @@ def page(browser, server: Server):
     context.close()
 
 
+def pick_partition(page, name: str, attempts: int = 3) -> None:
+    """Type a partition key in the launchpad and pick it from the suggestions. A dismissed tour
+    pop-up ("Skip") can close the suggestions under the cursor, so the typing is retried."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    partition = page.get_by_placeholder("Partition")
+    for attempt in range(attempts):
+        partition.fill("")
+        partition.fill(name)
+        try:
+            page.get_by_role("menuitem", name=name).click(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+
+
 def wait_for_new_run(home: Path, known: set[str], seconds: float) -> dg.DagsterRun:
     """The run that appeared after `known`, once it has finished (the UI's launches are queued)."""
     deadline = time.monotonic() + seconds
@@ -238,9 +255,7 @@ def test_materializing_from_the_ui_scans_then_codes_a_date_with_chart(page, serv
     # The code_stories launchpad: pick a story date, launch, and the whole date is coded.
     known = run_ids(server.home)
     page.goto(f"/locations/{LOCATION}/jobs/code_stories/playground")
-    partition = page.get_by_placeholder("Partition")
-    partition.fill("2023-10-02")
-    page.get_by_role("menuitem", name="2023-10-02").click()
+    pick_partition(page, "2023-10-02")
     page.get_by_role("button", name="Launch Run").click()
     coding = wait_for_new_run(server.home, known, CODING_RUN_SECONDS)
     assert coding.status == dg.DagsterRunStatus.SUCCESS, f"coding run ended {coding.status.value}:\n{run_errors(server.home, coding.run_id)}"
