@@ -331,7 +331,7 @@ class EventCoder:
             return place.country if place else None
 
         sources, targets = (
-            _localize_all(doc_actors, sources, targets, end, place_country, nationals_are_foreign=True),
+            _localize_all(doc_actors, sources, targets, end, place_country, clause_place, nationals_are_foreign=True),
             _localize_all(doc_actors, targets, sources, end, place_country, clause_place, state_at_home=_acts_at_home(rule)),
         )
         if rule.source_agents is not None:

@@ -410,3 +410,15 @@ def test_a_demand_with_must_is_refined_by_what_is_demanded(code) -> None:
     assert code('"Iran must release the sailors," the British foreign secretary said.') == {("GBRGOV", "IRN", "1053")}
     assert code("The US said Russia must withdraw its troops.") == {("USA", "RUS", "1056")}
     assert code("The US said Russia must change its behaviour.") == {("USA", "RUS", "100")}
+
+
+def test_violence_by_a_crowd_is_a_violent_protest_not_fighting(code) -> None:
+    assert code("Protesters stormed the parliament building in Baghdad.") == {("IRQCVL", "IRQLEG", "145")}
+    assert code("Rebels attacked an army base in Mali.") == {("MLIREB", "MLIMIL", "190")}
+    # Attacking a policy stays criticism.
+    assert code("The opposition leader attacked the Kenyan government's economic policy.") == {("KENOPP", "KENGOV", "111")}
+
+
+def test_a_country_less_source_is_of_the_place_where_it_acted(code) -> None:
+    # Where it happened says more than the other side's country: the police in Kampala are Ugandan.
+    assert code("Police arrested Kenya's opposition leader in Kampala.") == {("UGACOP", "KENOPP", "173")}
