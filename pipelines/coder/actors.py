@@ -497,6 +497,10 @@ class DocActors:
                 reason = f"named '{text}', titled by {found.reason}"
                 return [self._actor(None, org, None, text, span, token.i, reason) for org in found.organizations]
             agent = mention.agent or found.agent
+            if mention.kind == "named" and found.agent and self.finder.agent_priority(found.agent) > self.finder.agent_priority(mention.agent):
+                # The story's title for a named person beats the dictionary's dated role: "opposition
+                # leader John Mahama" acts for the opposition whatever office he held later.
+                agent = found.agent
             reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
             return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
         if mention.kind == "adjective" and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "amod":

@@ -422,3 +422,10 @@ def test_violence_by_a_crowd_is_a_violent_protest_not_fighting(code) -> None:
 def test_a_country_less_source_is_of_the_place_where_it_acted(code) -> None:
     # Where it happened says more than the other side's country: the police in Kampala are Ugandan.
     assert code("Police arrested Kenya's opposition leader in Kampala.") == {("UGACOP", "KENOPP", "173")}
+
+
+def test_the_storys_title_for_a_known_person_beats_the_dictionarys_later_role(code) -> None:
+    # John Mahama is president in the people dictionary today; the story calls him opposition leader.
+    assert code("Ghanaian opposition leader John Mahama accused the electoral commission of bias.") == {("GHAOPP", "GHAGOV", "112")}
+    # A generic title ("leader") does not override a group's own agent.
+    assert code("Hamas leader Ismail Haniyeh met Turkish President Erdogan in Ankara.") == {("PSEREB", "TURGOV", "040")}
