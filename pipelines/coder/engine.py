@@ -504,7 +504,7 @@ class EventCoder:
         return (_unnamed(PLACE_PEOPLE, place, obj.text, obj.i, reason),)
 
     def _territory(self, slot: str, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
-        """ "shelled Kharkiv", "captured the town of Shusha", "withdrew from Khan Younis": a named
+        """ "shelled Kharkiv", "captured the town of Shusha", "pulled out of Kherson": a named
         place that is no actor itself stands for the state whose territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of"."""
         if slot == "object_place":

@@ -113,7 +113,8 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
     rules = [rule for path, data in documents for rule in _parse_rules(path, data, classes)]
     _check_unique_ids(rules)
     _check_codes(rules)
-    _check_refinements(rules)
+    by_id = {rule.id: rule for rule in rules}
+    _check_refinements(rules, by_id)
     return RuleSet(
         rules=tuple(rules),
         classes=classes,
@@ -121,13 +122,12 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
         files=tuple(str(path) for path in paths),
         index=_build_index(rules),
         verb_forms=_verb_forms(rules),
-        by_id={rule.id: rule for rule in rules},
+        by_id=by_id,
     )
 
 
-def _check_refinements(rules: list[Rule]) -> None:
+def _check_refinements(rules: list[Rule], by_id: Mapping[str, Rule]) -> None:
     """Every rule named in a `refine` list exists and has a topic (`about` or `object`)."""
-    by_id = {rule.id: rule for rule in rules}
     for rule in rules:
         for name in rule.refine:
             other = by_id.get(name)
