@@ -158,6 +158,8 @@ def governing_verb(noun: Tok) -> Tok | None:
     head = noun.head
     if noun.dep_ in ("dobj", "obj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
         return head
+    if noun.dep_ in ("dobj", "obj") and is_infinitive(head):
+        return head  # "offered to *host* talks" with "host" tagged a noun: "to" and an object make it a verb
     return None
 
 
