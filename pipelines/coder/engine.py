@@ -57,6 +57,7 @@ IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place"})  # a named place as the state whose territory it is
+REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 EXPEL_CODE = "174"  # expulsions and deportations: mostly of foreigners
 CRIME_INVESTIGATION = "091"
@@ -495,6 +496,9 @@ class EventCoder:
         so the target is the civilians (CVL) of the country where it is. Without a named place,
         nothing: "Russian jets bombed a hospital" does not say whose."""
         obj = direct_object(trigger)
+        if obj is None or obj.lower_ in REFLEXIVES:
+            # "blew himself up *at a market*": the place hit is in an at/in/near phrase
+            obj = next((o for prep in ("at", "in", "near") for o in prep_objects(trigger, prep)), None)
         if obj is None or obj.lemma_.lower() not in self.rules.word_class("populated_places"):
             return ()
         place = place_near(obj, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
