@@ -497,8 +497,8 @@ class EventCoder:
         nothing: "Russian jets bombed a hospital" does not say whose."""
         obj = direct_object(trigger)
         if obj is None or obj.lower_ in REFLEXIVES:
-            # "blew himself up *at a market*": the place hit is in an at/in/near phrase
-            obj = next((o for prep in ("at", "in", "near") for o in prep_objects(trigger, prep)), None)
+            # "blew himself up *at a market*", "fired *on a bus*": the place hit is in a phrase
+            obj = next((o for prep in ("at", "on", "in", "near") for o in prep_objects(trigger, prep)), None)
         if obj is None or obj.lemma_.lower() not in self.rules.word_class("populated_places"):
             return ()
         place = place_near(obj, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
