@@ -493,11 +493,12 @@ class EventCoder:
 
     def _place_people(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """ "bombed a village in Sagaing": what was hit is a populated place (`populated_places`),
-        so the target is the civilians (CVL) of the country where it is. Without a named place,
-        nothing: "Russian jets bombed a hospital" does not say whose."""
+        so the target is the civilians (CVL) of the country where it is. What was hit is the
+        direct object, or with none (or "himself") the first at/on/in/near object: "blew himself
+        up at a market", "fired on a bus". Without a named place, nothing: "Russian jets bombed a
+        hospital" does not say whose."""
         obj = direct_object(trigger)
         if obj is None or obj.lower_ in REFLEXIVES:
-            # "blew himself up *at a market*", "fired *on a bus*": the place hit is in a phrase
             obj = next((o for prep in ("at", "on", "in", "near") for o in prep_objects(trigger, prep)), None)
         if obj is None or obj.lemma_.lower() not in self.rules.word_class("populated_places"):
             return ()
