@@ -268,8 +268,12 @@ class ActorFinder:
         return self._agent_priority.get(agent, 0) if agent else -1
 
     def agent_word(self, token: Tok) -> str | None:
-        """The agent code of a single-word agent noun ("police", "rebels"), if any."""
-        if token.pos_ not in ("NOUN", "PROPN"):
+        """The agent code of a single-word agent noun ("police", "rebels"), if any; also of such a
+        word tagged an adjective when it describes a group: "a *militant* group", "an *extremist*
+        organization" (not "militant attacks", which names no one)."""
+        if token.pos_ not in ("NOUN", "PROPN") and not (
+            token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.lemma_.lower() in GROUP_HEADS
+        ):
             return None
         return self._agent_words.get(token.lower_) or self._agent_words.get(token.lemma_.lower())
 
@@ -651,6 +655,9 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
+# Nouns for a body of people that an agent adjective describes: "a militant group".
+GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "faction", "outfit", "network",
+                         "cell", "wing", "force"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
 
