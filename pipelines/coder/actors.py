@@ -33,6 +33,8 @@ from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.syntax import governors, kids
 from pipelines.coder.types import Actor
 
+# Armed men who fight their own state (see `localize` and the engine's `_distinct`).
+INSURGENT_AGENTS = frozenset({"REB", "INS", "SEP", "UAF"})
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
 # "foreign ministry spokesman" (compound), "Japan's minister" (poss), "minister of Japan" (prep).
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "appos", "npadvmod"})
@@ -203,6 +205,7 @@ class ActorFinder:
             for match_id, start, end in matcher(doc)
         ]
         found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(parse[item[0] : item[1]])]
+        found = [item for item in found if item[2].kind not in ("capital", "seat") or not _inside_longer_name(parse, item[0])]
         found += self._named_matches(parse, story_date)
         # Longest first; on a tie a context alias gives way ("the South" in "the South Korean
         # president" is "South Korean"), then the earlier match wins.
@@ -437,6 +440,10 @@ class DocActors:
         """
         if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
+        if actor.agent in INSURGENT_AGENTS and (place := next((c for c in counterparts if c.territory), None)):
+            # "Gunmen attacked Kano", "fighters took control of Kidal": armed men are most likely
+            # of the country whose place they fight for.
+            return _with_country(actor, place.country, f"the place they attacked or took ('{place.text}')")
         domestic = [c.country for c in counterparts if c.country and c.agent]
         if nationals_are_foreign and domestic and all(self._by_nationality(c) for c in counterparts if c.country and c.agent):
             story = self.home_country(self.doc[actor.head].sent.start)
@@ -687,6 +694,14 @@ def _cased_like(span: Segment, written: Doc) -> bool:
         case_rule(phrase, word.text) != "capitalized" or token.text[:1].isupper()
         for token, word in zip(span, written)
     )
+
+
+def _inside_longer_name(doc: Parsed, start: int) -> bool:
+    """A capital's name ending a longer place name: "Mocimboa da *Praia*" is not Cape Verde's."""
+    return start >= 2 and doc[start - 1].text in _NAME_PARTICLES and doc[start - 2].text[:1].isupper()
+
+
+_NAME_PARTICLES = frozenset({"da", "de", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "el", "al"})
 
 
 def _capitalised(span) -> bool:

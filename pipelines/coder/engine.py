@@ -26,12 +26,12 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from pipelines.coder import mood as moods
-from pipelines.coder.actors import ActorFinder, DocActors
+from pipelines.coder.actors import INSURGENT_AGENTS, ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
 from pipelines.coder.codebook import load_codebook
 from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.places import Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
+from pipelines.coder.places import PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, kids, prep_objects
@@ -513,16 +513,25 @@ class EventCoder:
         place that is no actor itself stands for the state whose territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of"."""
         if slot == "object_place":
-            tokens = [obj] if (obj := direct_object(trigger)) is not None else []
+            # "captured Aleppo", and through the object "took control of Aleppo".
+            obj = direct_object(trigger)
+            tokens = [obj, *prep_objects(obj, "of"), *prep_objects(obj, "over")] if obj is not None else []
         else:
             outs = [out for dep, out in kids(trigger) if dep in ("prep", "prt") and out.lower_ == "out"]  # "pulled out of"
             tokens = prep_objects(trigger, "from") + prep_objects(trigger, "of") + [o for out in outs for o in prep_objects(out, "of")]
         context = self._place_context(trigger.sent, doc_actors)
+        # Where the text says it happened ("… the town of Menaka *in eastern Mali*") outweighs a
+        # namesake elsewhere, and places a town the gazetteer does not know.
+        clause_place = self._trigger_place(trigger, doc_actors)
         for token in tokens:
-            if (place := named_place(token, self.places, context)) is not None:
+            place = named_place(token, self.places, context)
+            where = clause_place or place_near(token, self.places, context)
+            if where is not None and (place is not None or token.pos_ == "PROPN" or token.lemma_.lower() in PLACE_NOUNS):
+                place = where if place is None or place.country != where.country else place
+            if place is not None:
                 reason = f"'{token.text}' is in {place.name}: the territory of {place.country}"
                 return (Actor(code=place.country, country=place.country, agent=None, text=token.text,
-                              start=token.i, end=token.i + 1, head=token.i, reason=reason),)
+                              start=token.i, end=token.i + 1, head=token.i, reason=reason, territory=True),)
         return ()
 
     def _implied_attacker(self, token: Tok, trigger: Tok, doc_actors: DocActors) -> Actor | None:
@@ -836,7 +845,9 @@ def _distinct(source: Actor, target: Actor) -> bool:
     if source.code == target.code:
         return False
     if source.country is not None and source.country == target.country and target.agent is None:
-        return False
+        # Except armed men taking or striking a place of their own state: "Syrian rebels seized
+        # Aleppo" is SYRREB -> SYR.
+        return target.territory and source.agent in INSURGENT_AGENTS
     return True
 
 

@@ -47,11 +47,13 @@ def question(sentence: Segment) -> bool:
 def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
     """Decide the mood of a trigger token from its clause and the clauses governing it."""
     clause = _clause_of(trigger, is_noun)
+    if is_noun and (alleged := _alleged_noun(trigger, rules)) is not None:
+        return alleged
     if clause is None:
         if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
             return _noun_as_subject(trigger, trigger.head)
         return _noun_without_verb(trigger)
-    for check in (_conditional, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
+    for check in (_conditional, _alleged, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
         verdict = check(trigger, clause, rules, is_modal_rule)
         if verdict is not None:
             return verdict
@@ -108,6 +110,23 @@ def _under_condition(token: Tok) -> bool:
 def _conditional(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     if _under_condition(trigger):
         return Mood("blocked", "inside an if/whether/unless clause")
+    return None
+
+
+def _alleged(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
+    """ "an allegation that the rebels had seized the town", "denied reports that its troops
+    attacked", "claims of torture": what an allegation says is not stated as fact by the story."""
+    nouns = rules.word_class("allegation_nouns")
+    for node in (clause, *governors(clause)):
+        if node.dep_ in ("acl", "ccomp") and node.head.pos_ == "NOUN" and node.head.lemma_.lower() in nouns:
+            return Mood("blocked", f"alleged ('{node.head.text} that'), not stated as fact")
+    return None
+
+
+def _alleged_noun(noun: Tok, rules: RuleSet) -> Mood | None:
+    """ "allegations *of* torture", "reports of attacks on civilians" (see `_alleged`)."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in rules.word_class("allegation_nouns"):
+        return Mood("blocked", f"alleged ('{noun.head.head.text} of'), not stated as fact")
     return None
 
 

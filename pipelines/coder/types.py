@@ -30,6 +30,7 @@ class Actor:
     end: int
     head: int  # index of the syntactic head token of the mention
     reason: str  # how it was resolved, for the audit trail
+    territory: bool = False  # a named place that stands for its state ("captured Aleppo")
 
 
 @dataclass(frozen=True)
