@@ -445,6 +445,11 @@ class DocActors:
             # of the country whose place they fight for.
             return _with_country(actor, place.country, f"the place they attacked or took ('{place.text}')")
         domestic = [c.country for c in counterparts if c.country and c.agent]
+        if len(set(domestic)) > 1:
+            # "French and Malian troops killed jihadists in central Mali": of several countries on
+            # the other side, the one where it happened, else the story's own.
+            home = next((c for c in (clause_place(), place_country(), self.home_country(sentence_end)) if c in domestic), None)
+            domestic = sorted(domestic, key=lambda country: country != home)
         if nationals_are_foreign and domestic and all(self._by_nationality(c) for c in counterparts if c.country and c.agent):
             story = self.home_country(self.doc[actor.head].sent.start)
             for country, origin in ((story, "the story"), (place_country(), "the place named")):
