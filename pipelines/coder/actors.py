@@ -272,10 +272,10 @@ class ActorFinder:
 
     def agent_word(self, token: Tok) -> str | None:
         """The agent code of a single-word agent noun ("police", "rebels"), if any; also of such a
-        word tagged an adjective when it describes a group: "a *militant* group", "an *extremist*
-        organization" (not "militant attacks", which names no one)."""
+        word tagged an adjective when it describes a group or its attack: "a *militant* group",
+        "an *extremist* organization", "a *jihadist* assault" (not "*militant* rhetoric")."""
         if token.pos_ not in ("NOUN", "PROPN") and not (
-            token.pos_ == "ADJ" and token.dep_ == "amod" and token.head.lemma_.lower() in GROUP_HEADS
+            token.pos_ == "ADJ" and token.dep_ in ("amod", "compound") and token.head.lemma_.lower() in GROUP_HEADS
         ):
             return None
         return self._agent_words.get(token.lower_) or self._agent_words.get(token.lemma_.lower())
@@ -667,9 +667,10 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
-# Nouns for a body of people that an agent adjective describes: "a militant group".
+# Nouns whose agent adjective says who: a body of people ("a militant group") or an attack by
+# them ("a jihadist assault", "militant attacks").
 GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "faction", "outfit", "network",
-                         "cell", "wing", "force"})
+                         "cell", "wing", "force", "attack", "assault", "raid", "offensive", "ambush", "insurgency"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
 
