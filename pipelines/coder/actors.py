@@ -398,6 +398,10 @@ class DocActors:
             # "opposition groups in Zimbabwe": the agent is a modifier, the place still says whose.
             found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
+        if own_agent is None and token.lemma_.lower() in SUPPORTER_NOUNS:
+            # "supporters of former President Ben Bella" are in opposition, "supporters of the
+            # president" are people, not the government.
+            agent = SUPPORTERS_OF.get(agent, agent)
         tokens = sorted({token.i, *found.tokens})
         text = self.doc[tokens[0] : tokens[-1] + 1].text
         if not found.countries and not found.organizations:
@@ -667,6 +671,9 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
+# People who back someone: not that someone's office ("supporters of the president" are CVL).
+SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
+SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
 # Nouns whose agent adjective says who: a body of people ("a militant group") or an attack by
 # them ("a jihadist assault", "militant attacks").
 GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "faction", "outfit", "network",
