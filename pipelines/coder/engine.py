@@ -61,6 +61,7 @@ REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 EXPEL_CODE = "174"  # expulsions and deportations: mostly of foreigners
 CRIME_INVESTIGATION = "091"
+RELEASE_PERSONS = "0841"
 ANY_WORD = "*"  # `xcomp: "*"` in a rule: any complement verb
 INTENT_ROOT = "03"
 # Conflict announced rather than done is a threat (CAMEO codebook, 130: "'will attack' is coded
@@ -367,6 +368,8 @@ class EventCoder:
             return f"needs particle '{rule.particle}'"
         if rule.prep and not any(c.lower_ == rule.prep for c in children(trigger, "prep", "agent", "dative")):
             return f"needs preposition '{rule.prep}'"
+        if rule.intransitive and direct_object(trigger) is not None:
+            return "has a direct object"
         # The object only when the rule names objects: most rules do not, and finding it is not free.
         if rule.object is not None and (rule.pos != "verb" or rule.object.isdisjoint(_object_words(trigger, memo))):
             return "object not in the rule's list"
@@ -759,9 +762,9 @@ def _subject_in(verb: Tok, words: frozenset[str]) -> bool:
 
 
 def _acts_at_home(rule: Rule) -> bool:
-    """What a state mostly does to its own people: coercion (root 17) but expulsions (174), and
-    criminal investigations (091)."""
-    return (rule.code[:2] == COERCE_ROOT and not rule.code.startswith(EXPEL_CODE)) or rule.code == CRIME_INVESTIGATION
+    """What a state mostly does to its own people: coercion (root 17) but expulsions (174),
+    criminal investigations (091), and releasing the prisoners it holds (0841)."""
+    return (rule.code[:2] == COERCE_ROOT and not rule.code.startswith(EXPEL_CODE)) or rule.code in (CRIME_INVESTIGATION, RELEASE_PERSONS)
 
 
 def _agentless_passive(verb: Tok) -> bool:

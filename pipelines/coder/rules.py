@@ -31,7 +31,7 @@ CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
-    "refine",
+    "refine", "intransitive",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -59,6 +59,8 @@ class Rule:
     # Target slots pass over actors of the sources' own country ("protested to Russia over the
     # detention of its fishermen" is against Russia, not the fishermen).
     foreign_target: bool = False
+    # The verb must have no direct object: "flew to Paris", not "flew them to Paris".
+    intransitive: bool = False
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
@@ -203,6 +205,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
         foreign_target=bool(entry.get("foreign_target", False)),
+        intransitive=bool(entry.get("intransitive", False)),
         symmetric=bool(entry.get("symmetric", False)),
         fallback=bool(entry.get("fallback", False)),
         refine=_names(path, line, entry.get("refine", []), "refine"),

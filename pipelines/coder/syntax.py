@@ -62,7 +62,7 @@ def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], To
         subject = own_subject(current)
         if subject is not None:
             return subject
-        if current.dep_ == "relcl":
+        if current.dep_ == "relcl" or _misparsed_main_verb(current):
             return current.head
         if current.dep_ == "acl" and noun_holder is not None:
             return noun_holder(current)
@@ -73,6 +73,12 @@ def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], To
         previous_dep = current.dep_
         current = current.head
     return None
+
+
+def _misparsed_main_verb(verb: Tok) -> bool:
+    """A sentence's past-tense main verb the parser hung on its subject: "The minister *headed*
+    to Moscow" read as a noun phrase with a modifier."""
+    return verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBD"
 
 
 def noun_intention_holder(acl: Tok, nouns: frozenset[str], carriers: frozenset[str]) -> Tok | None:
