@@ -741,7 +741,8 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
     if key not in memo:
         obj = direct_object(verb)
         words: set[str] = set()
-        if obj is not None:
+        # A second object the parser read beside the first: "denied [OPCW inspectors] *access*".
+        for obj in (obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)) if obj is not None else ():
             words.add(obj.lemma_.lower())
             words.update(c.lemma_.lower() for c in obj.children if c.dep_ == "compound")
         memo[key] = frozenset(words)

@@ -111,7 +111,8 @@ def direct_object(verb: Tok) -> Tok | None:
     """The verb's direct object; for a passive verb, its surface subject."""
     if is_passive(verb):
         return passive_patient(verb)
-    return first_child(verb, "dobj", "obj")
+    # A noun the parser took for a clause is the object: "denied [IAEA inspectors] *access*".
+    return first_child(verb, "dobj", "obj") or next((c for d, c in kids(verb) if d == "ccomp" and c.pos_ == "NOUN"), None)
 
 
 def prep_objects(head: Tok, prep_lemma: str) -> list[Tok]:
