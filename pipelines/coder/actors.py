@@ -38,6 +38,7 @@ INSURGENT_AGENTS = frozenset({"REB", "INS", "SEP", "UAF"})
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
 # "foreign ministry spokesman" (compound), "Japan's minister" (poss), "minister of Japan" (prep).
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "appos", "npadvmod"})
+SIBLING_AGENT_DEPS = frozenset({"amod", "compound", "nmod"})
 OWNER_PREPS = frozenset({"of", "from", "for", "by"})
 # A country that is the object of these prepositions is where something happened, not who.
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
@@ -587,7 +588,8 @@ class DocActors:
                 # Russia's, not also Ukraine's. Its siblings may still name the agent:
                 # "Pakistani opposition supporters".
                 for sibling, _ in frontier:
-                    self._collect_agent(sibling, found)
+                    if sibling.dep_ in SIBLING_AGENT_DEPS:  # not "Egypt's treatment *of prisoners*"
+                        self._collect_agent(sibling, found)
                 break
             if depth < max_depth:
                 frontier += [(child, depth + 1) for child in _modifiers(token)]
