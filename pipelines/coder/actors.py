@@ -622,10 +622,10 @@ class DocActors:
             actors = self._mention_actors(token, mention) or (
                 [self._actor(mention.country, None, mention.agent, "", [], token.i, "")] if mention.country else []
             )
-            if token.dep_ in ("amod", "compound", "pobj"):
+            if token.dep_ in ("amod", "compound", "nmod", "pobj"):
                 # "French and Egyptian warships", "officials from Armenia and Azerbaijan": every
                 # coordinated modifier names an actor.
-                actors += [self._actor(m.country, None, None, "", [], c.i, "") for c in token.conjuncts
+                actors += [self._actor(m.country, None, None, "", [], c.i, "") for c in _coordinated(token)
                            if (m := self.by_token.get(c.i)) is not None and m.kind in ("adjective", "country") and m.country]
             for actor in actors:
                 if actor.country and actor.country not in found.countries and not actor.code.startswith(ORGANIZATION_PREFIXES):
@@ -682,6 +682,14 @@ GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "f
                          "cell", "wing", "force", "attack", "assault", "raid", "offensive", "ambush", "insurgency"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
+
+
+def _coordinated(token: Tok) -> tuple[Tok, ...]:
+    """The modifiers coordinated with this one; also when the parser hung the second beside the
+    first instead of under it: "*Thai* and *Cambodian* commanders" (Thai has the "and")."""
+    if token.conjuncts or not any(child.dep_ == "cc" for child in token.children):
+        return token.conjuncts
+    return tuple(c for c in token.head.children if c.i > token.i and c.dep_ in ("amod", "compound", "nmod"))
 
 
 def _a_crowd(token: Tok, mentions: dict[int, Mention]) -> bool:
