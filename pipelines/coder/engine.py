@@ -320,8 +320,9 @@ class EventCoder:
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
+        sources = self._own_place(sources, doc_actors)
         own = {source.country for source in sources if source.country} if rule.foreign_target else set()
-        targets = self._fill(rule, rule.target, trigger, doc_actors, skip=own)
+        targets = self._own_place(self._fill(rule, rule.target, trigger, doc_actors, skip=own), doc_actors)
         end = trigger.sent.end  # the story's country so far, this sentence included
 
         def place_country() -> str | None:
@@ -536,6 +537,21 @@ class EventCoder:
                 return (Actor(code=place.country, country=place.country, agent=None, text=token.text,
                               start=token.i, end=token.i + 1, head=token.i, reason=reason, territory=True),)
         return ()
+
+    def _own_place(self, actors: tuple[Actor, ...], doc_actors: DocActors) -> tuple[Actor, ...]:
+        """ "the mayor of Istanbul", "the governor of Kandahar": an office of a named place is of
+        that place's country."""
+        placed = []
+        for actor in actors:
+            if actor.country is None and actor.agent and not actor.code.startswith(ORGANIZATION_PREFIXES):
+                head = doc_actors.doc[actor.head]
+                for obj in prep_objects(head, "of"):
+                    if (place := named_place(obj, self.places, self._place_context(head.sent, doc_actors))) is not None:
+                        actor = replace(actor, code=place.country + actor.agent, country=place.country,
+                                        reason=f"{actor.reason}; country {place.country} from '{obj.text}' ({place.name})")
+                        break
+            placed.append(actor)
+        return tuple(placed)
 
     def _implied_attacker(self, token: Tok, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """CAMEO's unidentified attacker: "a roadside bomb near Mosul killed two soldiers" has no
