@@ -529,7 +529,8 @@ class DocActors:
         if mention.kind in ("alias", "group"):
             countries = self._context_countries(mention)
             reason = f"'{text}' refers back to {', '.join(countries) or 'nothing named earlier'}"
-            return [self._actor(country, None, None, text, span, token.i, reason) for country in countries]
+            return [replace(self._actor(country, None, None, text, span, token.i, reason), group=mention.kind == "group")
+                    for country in countries]
         return []
 
     def _people_of(self, token: Tok, mention: Mention, text: str, span: list[int]) -> list[Actor]:

@@ -34,7 +34,7 @@ from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, kids, prep_objects
+from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, governing_verb, kids, prep_objects
 from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
@@ -342,11 +342,12 @@ class EventCoder:
         if rule.not_source_agents is not None:
             sources = tuple(s for s in sources if s.agent not in rule.not_source_agents)
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country) if rule.symmetric else ()
-        pairs = _pairs(rule, sources, targets, between)
+        hosts = rule.symmetric and rule.pos == "noun" and _hosted(trigger)
+        pairs = _pairs(rule, sources, targets, between, hosts)
         if not pairs and (own := _own_side(rule.target, sources)):
             # No target, or only the source's own bare country ("imposed a curfew in Algiers").
             targets = own
-            pairs = _pairs(rule, sources, targets, between)
+            pairs = _pairs(rule, sources, targets, between, hosts)
         if not pairs:
             missing = "source" if not sources else "target"
             return RuleOutcome(rule, None, sources, targets, reason=f"no {missing} actor")
@@ -845,14 +846,28 @@ def _own_side(slots: tuple[str, ...], sources: tuple[Actor, ...]) -> tuple[Actor
 
 
 def _pairs(
-    rule: Rule, sources: tuple[Actor, ...], targets: tuple[Actor, ...], between: tuple[Actor, ...]
+    rule: Rule, sources: tuple[Actor, ...], targets: tuple[Actor, ...], between: tuple[Actor, ...], hosts: bool = False,
 ) -> tuple[tuple[Actor, Actor], ...]:
-    """Source × target pairs; symmetric rules also pair the members of a plural subject."""
-    pairs = [(s, t) for s in sources for t in targets]
+    """Source × target pairs; symmetric rules also pair the members of a plural subject, unless
+    the subject only hosts the meeting ("the AU and IGAD offered to host talks")."""
+    # "The US and Britain urged both sides to…": both sides are others than those who urge (but
+    # "agreed a pact between the two countries" is between the two who agreed).
+    countries = {s.country for s in sources} if not rule.symmetric else set()
+    pairs = [(s, t) for s in sources for t in targets if not (t.group and t.country in countries)]
     if rule.symmetric and not pairs:
-        members = sources if len(sources) >= 2 else between
+        members = sources if len(sources) >= 2 and not hosts else between
         pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     return tuple((s, t) for s, t in pairs if _distinct(s, t))
+
+
+# Verbs whose subject provides a meeting rather than takes part in it.
+HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
+
+
+def _hosted(noun: Tok) -> bool:
+    """ "offered to *host* talks": the talks' light verb makes its subject the host."""
+    verb = governing_verb(noun)
+    return verb is not None and verb.lemma_.lower() in HOST_VERBS
 
 
 def _distinct(source: Actor, target: Actor) -> bool:

@@ -10,9 +10,13 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-# "KUALA LUMPUR — ", "GENEVA (Example Wire) - ": a dateline is no part of the first sentence, and
-# left in, it becomes that sentence's subject in the parse.
-_DATELINE = re.compile(r"^[A-Z][A-Z.' ]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,20})?(?:\s*\([^)]{1,40}\)\s*[-—–]{1,2}|\s*[—–]|\s*--)\s+")
+# "KUALA LUMPUR — ", "GENEVA (Example Wire) - ", "NAIROBI, March 3 (Example Wire) -", "BEIJING - ":
+# a dateline is no part of the first sentence, and left in, it becomes that sentence's subject in
+# the parse.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.' ]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,20}(?:\s+\d{1,2})?)?"
+    r"(?:\s*\([^)]{1,40}\)\s*[-—–]{1,2}|\s*[—–]|\s*--|\s+-)\s+"
+)
 
 
 def clean_text(text: str) -> str:

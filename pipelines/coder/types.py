@@ -31,6 +31,7 @@ class Actor:
     head: int  # index of the syntactic head token of the mention
     reason: str  # how it was resolved, for the audit trail
     territory: bool = False  # a named place that stands for its state ("captured Aleppo")
+    group: bool = False  # one of several countries a phrase refers back to ("both sides")
 
 
 @dataclass(frozen=True)

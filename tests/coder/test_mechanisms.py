@@ -429,3 +429,9 @@ def test_the_storys_title_for_a_known_person_beats_the_dictionarys_later_role(co
     assert code("Ghanaian opposition leader John Mahama accused the electoral commission of bias.") == {("GHAOPP", "GHAGOV", "112")}
     # A generic title ("leader") does not override a group's own agent.
     assert code("Hamas leader Ismail Haniyeh met Turkish President Erdogan in Ankara.") == {("PSEREB", "TURGOV", "040")}
+
+
+def test_a_wire_dateline_is_not_the_first_sentences_subject(code) -> None:
+    # With the dateline left in, the capital became the source (ZMBGOV) instead of the police.
+    for dateline in ("LUSAKA, June 4 (Example Wire) - ", "LUSAKA - ", "LUSAKA, Zambia (Example Wire) — "):
+        assert code(dateline + "Zambian police fired tear gas at opposition supporters in Lusaka.") == {("ZMBCOP", "ZMBOPP", "175")}
