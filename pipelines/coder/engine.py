@@ -410,7 +410,9 @@ class EventCoder:
         key = ("scope", trigger.i)
         if key not in memo:
             scope = [trigger.head, *about_scope(trigger.head)] if trigger.dep_ == "aux" else about_scope(trigger)
-            memo[key] = frozenset(t.lemma_.lower() for t in scope) | _hyphenated(scope)
+            # The words as written too: spaCy's lemma is not always the listed form ("media" →
+            # "medium", "taxes" → "taxis", "arms" → "arm").
+            memo[key] = frozenset(w for t in scope for w in (t.lemma_.lower(), t.lower_)) | _hyphenated(scope)
         return memo[key]
 
     def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
@@ -760,8 +762,8 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
         words: set[str] = set()
         # A second object the parser read beside the first: "denied [OPCW inspectors] *access*".
         for obj in (obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)) if obj is not None else ():
-            words.add(obj.lemma_.lower())
-            words.update(c.lemma_.lower() for c in obj.children if c.dep_ == "compound")
+            words.update((obj.lemma_.lower(), obj.lower_))  # as written too (see `_scope_lemmas`)
+            words.update(w for c in obj.children if c.dep_ == "compound" for w in (c.lemma_.lower(), c.lower_))
         memo[key] = frozenset(words)
     return memo[key]
 

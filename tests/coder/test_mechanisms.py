@@ -435,3 +435,9 @@ def test_a_wire_dateline_is_not_the_first_sentences_subject(code) -> None:
     # With the dateline left in, the capital became the source (ZMBGOV) instead of the police.
     for dateline in ("LUSAKA, June 4 (Example Wire) - ", "LUSAKA - ", "LUSAKA, Zambia (Example Wire) — "):
         assert code(dateline + "Zambian police fired tear gas at opposition supporters in Lusaka.") == {("ZMBCOP", "ZMBOPP", "175")}
+
+
+def test_rule_words_match_as_written_where_spacys_lemma_differs(code) -> None:
+    # spaCy lemmatizes "goods" to "good" and "arms" to "arm"; the rules list the words as written.
+    assert code("Iran confiscated the goods of a British company.") == {("IRN", "GBRBUS", "1711")}
+    assert code("The army seized arms from rebels in Goma.") == {("CODMIL", "CODREB", "1711")}
