@@ -38,6 +38,10 @@ INSURGENT_AGENTS = frozenset({"REB", "INS", "SEP", "UAF"})
 # Modifier relations that carry an actor's country or agent: "North Korean spokesman" (amod),
 # "foreign ministry spokesman" (compound), "Japan's minister" (poss), "minister of Japan" (prep).
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "appos", "npadvmod"})
+# Acts whose "of" names the victim ("the killing of protesters"), not whose act it is.
+VICTIM_NOUNS = frozenset({"killing", "murder", "death", "arrest", "detention", "torture", "execution", "abduction",
+                          "kidnapping", "massacre", "assassination", "imprisonment", "jailing", "disappearance",
+                          "rape", "beating", "shooting", "persecution", "mistreatment", "treatment"})
 SIBLING_AGENT_DEPS = frozenset({"amod", "compound", "nmod"})
 OWNER_PREPS = frozenset({"of", "from", "for", "by"})
 # A country that is the object of these prepositions is where something happened, not who.
@@ -745,8 +749,11 @@ def _with_country(actor: Actor, country: str, origin: str) -> Actor:
 
 
 def _modifiers(token: Tok, located: bool = False) -> Iterator[Tok]:
-    """Children that modify a noun phrase, with `of/from/for` objects seen through the preposition."""
+    """Children that modify a noun phrase, with `of/from/for` objects seen through the preposition.
+    After an act of violence "of" names the victim, not the owner: "the killing *of protesters*"."""
     preps = OWNER_PREPS | {"in"} if located else OWNER_PREPS
+    if token.lemma_.lower() in VICTIM_NOUNS:
+        preps = preps - {"of"}
     for dep, child in kids(token):
         if dep in MODIFIER_DEPS:
             yield child

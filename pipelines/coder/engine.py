@@ -284,6 +284,7 @@ class EventCoder:
                     _keep_most_specific(fallbacks if rule.fallback else events, event)
                 break
         events, fallbacks = _protest_purposes(events, fallbacks, doc)
+        events = _one_act_once(events, doc)
         # A fallback adds nothing where a specific rule coded the same two actors, or the same
         # source in the same root ("began a hunger strike to protest against X" is against X), or
         # that source as the other side of a reciprocal event ("Japan and the Philippines agreed
@@ -708,6 +709,25 @@ def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Pa
         return {key: replace(e, event_code=refined[id(e)]) if id(e) in refined else e for key, e in coded.items() if id(e) not in dropped}
 
     return kept(events), kept(fallbacks)
+
+
+def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:
+    """ "opened an investigation into …" is one investigation, though a rule of the verb and one
+    of its object noun may both code it: of two events of the same two actors and root whose
+    triggers are verb and direct object, the noun's is kept (its own phrase says what the act is
+    about; the verb's reach into it is shallower)."""
+    if len(events) < 2:
+        return events
+    dropped = set()
+    for event in events.values():
+        noun = doc[event.trigger_index]
+        if noun.dep_ not in ("dobj", "obj"):
+            continue
+        for other in events.values():
+            if (other is not event and other.trigger_index == noun.head.i and other.event_code[:2] == event.event_code[:2]
+                    and _pair_key(other) == _pair_key(event)):
+                dropped.add(id(other))
+    return {key: e for key, e in events.items() if id(e) not in dropped} if dropped else events
 
 
 def _purpose_of(action: Tok, protest: Tok) -> bool:
