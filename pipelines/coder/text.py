@@ -13,8 +13,9 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 # "KUALA LUMPUR — ", "GENEVA (Example Wire) - ", "NAIROBI, March 3 (Example Wire) -", "BEIJING - ":
 # a dateline is no part of the first sentence, and left in, it becomes that sentence's subject in
 # the parse.
+_UPPER = r"[^\W\da-z_]"  # a capital letter, accented ones included ("BRASÍLIA")
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.' ]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,20}(?:\s+\d{1,2})?)?"
+    rf"^{_UPPER}(?:{_UPPER}|[.' ]){{2,40}}(?:,\s*{_UPPER}[\w.]{{1,20}}(?:\s+\d{{1,2}})?)?"
     r"(?:\s*\([^)]{1,40}\)\s*[-—–]{1,2}|\s*[—–]|\s*--|\s+-)\s+"
 )
 

@@ -435,6 +435,8 @@ def test_a_wire_dateline_is_not_the_first_sentences_subject(code) -> None:
     # With the dateline left in, the capital became the source (ZMBGOV) instead of the police.
     for dateline in ("LUSAKA, June 4 (Example Wire) - ", "LUSAKA - ", "LUSAKA, Zambia (Example Wire) — "):
         assert code(dateline + "Zambian police fired tear gas at opposition supporters in Lusaka.") == {("ZMBCOP", "ZMBOPP", "175")}
+    # An accented capital in the dateline: the sample story's "BRASÍLIA —" had hidden its meeting.
+    assert code("BRASÍLIA — Brazil and Argentina held talks on car trade.") == {("BRA", "ARG", "040")}
 
 
 def test_rule_words_match_as_written_where_spacys_lemma_differs(code) -> None:
