@@ -264,8 +264,8 @@ class EventCoder:
             if trace:
                 trace.add(f"sentence {index}: contains the discard phrase '{discard.phrase}', nothing coded")
             return []
-        events: dict[tuple[str, str, str], Event] = {}
-        fallbacks: dict[tuple[str, str, str], Event] = {}
+        events: dict[tuple[str, ...], Event] = {}
+        fallbacks: dict[tuple[str, ...], Event] = {}
         doc = sentence.doc
         for token in (doc[i] for i in positions):
             pos, lemma = self._trigger_key(token)
@@ -752,14 +752,26 @@ def _resolve_all(doc_actors: DocActors, token: Tok, slot: str) -> list[Actor]:
     return found
 
 
-def _keep_most_specific(events: dict[tuple[str, str, str], Event], event: Event) -> None:
+def _keep_most_specific(events: dict[tuple[str, ...], Event], event: Event) -> None:
     """One event per (sentence, source, target, code), actors compared by country: of two rules
     that code the same dyad ("travel to Moscow for a summit with the Russian president"), the
     event whose actors say more (an agent) is kept."""
     key = (_country(event.source), _country(event.target), event.event_code)
     kept = events.get(key)
-    if kept is None or _detail(event) > _detail(kept):
+    if kept is not None and kept.trigger_index == event.trigger_index and _other_agent(kept, event):
+        # One rule, two actors of one country: "appealed to the Sudanese army and the Rapid Support
+        # Forces" is an appeal to each.
+        events[(*key, event.source.code, event.target.code)] = event
+    elif kept is None or _detail(event) > _detail(kept):
         events[key] = event
+
+
+def _other_agent(one: Event, other: Event) -> bool:
+    """Two events whose sources or targets are different agents (both named) of one country."""
+    return any(
+        a.code != b.code and a.agent is not None and b.agent is not None
+        for a, b in ((one.source, other.source), (one.target, other.target))
+    )
 
 
 def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str) -> Actor:
