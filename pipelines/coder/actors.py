@@ -533,7 +533,8 @@ class DocActors:
         if mention.kind in ("alias", "group"):
             countries = self._context_countries(mention)
             reason = f"'{text}' refers back to {', '.join(countries) or 'nothing named earlier'}"
-            return [replace(self._actor(country, None, None, text, span, token.i, reason), group=mention.kind == "group")
+            agent = self.finder.dictionary.groups[mention.alias].agent if mention.kind == "group" else None
+            return [replace(self._actor(country, None, agent, text, span, token.i, reason), group=mention.kind == "group")
                     for country in countries]
         return []
 

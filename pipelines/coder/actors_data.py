@@ -96,6 +96,7 @@ class GroupAlias:
 
     text: str
     refers_to: tuple[str, ...]
+    agent: str | None = None  # "the two leaders": each country's GOV
 
 
 @dataclass(frozen=True)
@@ -527,7 +528,7 @@ def _organization(path: Path, node: _Node, phrases: _Seen) -> OrganizationEntry:
 
 
 def _load_context(
-    path: Path, root: _Node, country_codes: set[str]
+    path: Path, root: _Node, country_codes: set[str], agent_codes: set[str] = frozenset()
 ) -> tuple[tuple[ContextAlias, ...], tuple[GroupAlias, ...]]:
     top = _mapping(path, root, "the file", {"aliases", "groups"}, set())
     seen_aliases, seen_groups = _Seen("alias"), _Seen("group phrase")
@@ -536,7 +537,7 @@ def _load_context(
     alias_keys = {phrase_key(alias.text) for alias in aliases}
     groups = []
     for node in _sequence(path, top.get("groups"), "groups"):
-        group = _group(path, node, country_codes, seen_groups)
+        group = _group(path, node, country_codes, seen_groups, agent_codes)
         if phrase_key(group.text) in alias_keys:
             raise DictionaryError(path, node.line, f"'{group.text}' is both an alias and a group")
         groups.append(group)
@@ -564,8 +565,8 @@ def _alias(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> Con
     return ContextAlias(text, refers_to, requires_any)
 
 
-def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> GroupAlias:
-    fields = _mapping(path, node, "a group", {"text", "refers_to"}, {"text"})
+def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen, agent_codes: set[str] = frozenset()) -> GroupAlias:
+    fields = _mapping(path, node, "a group", {"text", "refers_to", "agent"}, {"text"})
     text = _text(path, fields["text"], "group text")
     items = _sequence(path, fields.get("refers_to"), "refers_to")
     refers_to = tuple(_country_ref(path, item, country_codes, "refers_to") for item in items)
@@ -573,7 +574,10 @@ def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> Gro
         message = f"group '{text}' names one country; make it an alias"
         raise DictionaryError(path, fields["refers_to"].line, message)
     seen.add(phrase_key(text), "groups", path, fields["text"].line, text)
-    return GroupAlias(text, refers_to)
+    agent = _text(path, fields["agent"], "agent") if "agent" in fields else None
+    if agent is not None and agent not in agent_codes:
+        raise DictionaryError(path, fields["agent"].line, f"group '{text}': unknown agent code '{agent}'")
+    return GroupAlias(text, refers_to, agent)
 
 
 # --- named actors ------------------------------------------------------------------------------
@@ -721,7 +725,7 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
     country_codes = {country.code for country in countries}
     _check_code_clash(parsed[AGENTS_FILE][0], agent_lines, country_codes)
     organizations = _load_organizations(*parsed[ORGANIZATIONS_FILE], phrases)
-    aliases, groups = _load_context(*parsed[CONTEXT_FILE], country_codes)
+    aliases, groups = _load_context(*parsed[CONTEXT_FILE], country_codes, set(agent_lines))
     organization_codes = {organization.code for organization in organizations}
     people: tuple[NamedActor, ...] = ()
     for name, key in ((NAMED_FILE, "named"), (PEOPLE_FILE, "people")):  # named actors, then people

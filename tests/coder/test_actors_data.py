@@ -428,6 +428,13 @@ def test_group_of_one_country_is_rejected(tmp_path: Path) -> None:
     assert "make it an alias" in error.message
 
 
+def test_a_groups_agent_must_be_an_agent_code(tmp_path: Path) -> None:
+    context = "groups:\n  - text: the two leaders\n    agent: LEADER\n"
+    error = load_error(write_dictionary(tmp_path, context=context))
+    assert (Path(error.path).name, error.line) == ("context.yaml", 3)
+    assert "unknown agent code 'LEADER'" in error.message
+
+
 def test_regions_are_places_of_one_country_and_never_actors(tmp_path: Path, shipped: ActorDictionary) -> None:
     assert "Darfur" in shipped.country("SDN").regions and "Crimea" in shipped.country("UKR").regions
     countries = (

@@ -446,3 +446,8 @@ def test_rule_words_match_as_written_where_spacys_lemma_differs(code) -> None:
     # spaCy lemmatizes "goods" to "good" and "arms" to "arm"; the rules list the words as written.
     assert code("Iran confiscated the goods of a British company.") == {("IRN", "GBRBUS", "1711")}
     assert code("The army seized arms from rebels in Goma.") == {("CODMIL", "CODREB", "1711")}
+
+
+def test_the_two_leaders_are_the_two_governments_named_before(code) -> None:
+    events = code("Ghana's president met his Togolese counterpart. The two leaders agreed to hold talks on the border.")
+    assert ("GHAGOV", "TGOGOV", "036") in events or ("TGOGOV", "GHAGOV", "036") in events
