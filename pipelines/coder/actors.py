@@ -693,8 +693,9 @@ CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "millio
 def _coordinated(token: Tok) -> tuple[Tok, ...]:
     """The modifiers coordinated with this one; also when the parser hung the second beside the
     first instead of under it: "*Thai* and *Cambodian* commanders" (Thai has the "and")."""
-    if token.conjuncts or not any(child.dep_ == "cc" for child in token.children):
-        return token.conjuncts
+    conjuncts = token.conjuncts
+    if conjuncts or not any(dep == "cc" for dep, _ in token.kids):
+        return conjuncts
     return tuple(c for c in token.head.children if c.i > token.i and c.dep_ in ("amod", "compound", "nmod"))
 
 

@@ -413,7 +413,7 @@ class EventCoder:
             scope = [trigger.head, *about_scope(trigger.head)] if trigger.dep_ == "aux" else about_scope(trigger)
             # The words as written too: spaCy's lemma is not always the listed form ("media" →
             # "medium", "taxes" → "taxis", "arms" → "arm").
-            memo[key] = frozenset(w for t in scope for w in (t.lemma_.lower(), t.lower_)) | _hyphenated(scope)
+            memo[key] = frozenset([t.lemma_.lower() for t in scope] + [t.lower_ for t in scope]) | _hyphenated(scope)
         return memo[key]
 
     def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
