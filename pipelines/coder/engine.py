@@ -57,6 +57,8 @@ IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place"})  # a named place as the state whose territory it is
+# Verbs whose subject provides a meeting rather than takes part in it ("offered to host talks").
+HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
 COERCE_ROOT = "17"  # arrests, detentions, expulsions: done by some authority even when unnamed
 EXPEL_CODE = "174"  # expulsions and deportations: mostly of foreigners
@@ -892,10 +894,6 @@ def _pairs(
         members = sources if len(sources) >= 2 and not hosts else between
         pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     return tuple((s, t) for s, t in pairs if _distinct(s, t))
-
-
-# Verbs whose subject provides a meeting rather than takes part in it.
-HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
 
 
 def _hosted(noun: Tok) -> bool:
