@@ -14,6 +14,7 @@ from pipelines.coder.parsed import Tok
 # Relations through which an embedded verb shares its governor's subject:
 # "agreed to meet" (xcomp), "met and signed" (conj), "Denouncing X, the official said" (advcl).
 SUBJECT_SHARING_DEPS = frozenset({"xcomp", "conj", "advcl", "pcomp", "acomp"})  # acomp: "X is *ready* to…"
+RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that"})
 # Relations that attach a clause (its head is a verb, or a verb the tagger mistook for a name).
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "parataxis"})
 
@@ -34,8 +35,13 @@ def first_child(token: Tok, *deps: str) -> Tok | None:
 
 
 def is_passive(verb: Tok) -> bool:
-    """True for a passive verb: "was rejected", "were expelled"."""
-    return any(dep in ("nsubjpass", "auxpass") for dep, _ in kids(verb))
+    """True for a passive verb: "was rejected", "were expelled", and a past participle that
+    modifies a noun ("Israel, *accused* of war crimes by South Africa, …")."""
+    return any(dep in ("nsubjpass", "auxpass") for dep, _ in kids(verb)) or _participle(verb)
+
+
+def _participle(verb: Tok) -> bool:
+    return verb.dep_ == "acl" and verb.tag_ == "VBN"
 
 
 def own_subject(verb: Tok) -> Tok | None:
@@ -61,9 +67,14 @@ def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], To
             return patient
         subject = own_subject(current)
         if subject is not None:
-            return subject
+            # "Brazil, *which* has criticized Israel": a relative pronoun stands for the noun.
+            return current.head if current.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS else subject
         if current.dep_ == "relcl" or _misparsed_main_verb(current):
             return current.head
+        if current.dep_ == "prep" and hop and previous_dep == "pcomp":
+            # "After *meeting* the crown prince, Blinken flew…": through the preposition.
+            previous_dep, current = current.dep_, current.head
+            continue
         if current.dep_ == "acl" and noun_holder is not None:
             return noun_holder(current)
         if current.dep_ not in SUBJECT_SHARING_DEPS or current.head == current:
@@ -98,8 +109,8 @@ def noun_intention_holder(acl: Tok, nouns: frozenset[str], carriers: frozenset[s
 
 
 def passive_patient(verb: Tok) -> Tok | None:
-    """The surface subject of a passive verb: the one acted upon."""
-    return first_child(verb, "nsubjpass")
+    """The surface subject of a passive verb: the one acted upon (for a participle, its noun)."""
+    return first_child(verb, "nsubjpass") or (verb.head if _participle(verb) else None)
 
 
 def is_infinitive(verb: Tok) -> bool:
