@@ -120,6 +120,7 @@ def _patterns() -> dict[str, list[list[dict]]]:
         "weekday": [[{"LOWER": {"IN": ["on", "last", "next", "this"]}, "OP": "?"}, {"LOWER": {"IN": list(WEEKDAYS)}}]],
         "relative_period": [[{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"},
                              {"LOWER": {"IN": ["last", "next", "this"]}}, {"LOWER": {"IN": ["week", "month", "year"]}}]],
+        "weekend": [[{"LOWER": {"IN": ["last", "next", "this", "the"]}}, {"LOWER": "weekend"}]],
         "month_day": _month_day_patterns() + _day_month_patterns(),
         "month": [[{"LOWER": "in"}, _MONTH_FULL, {**_YEAR, "OP": "?"}], [_MONTH, _YEAR]],
         "year": [[{"LOWER": {"IN": ["in", "during"]}}, _YEAR]],
@@ -130,7 +131,7 @@ def _patterns() -> dict[str, list[list[dict]]]:
 
 # Every pattern above needs one of these words (or a year): a sentence without any has no time
 # expression and is not scanned.
-_ANCHOR_WORDS = frozenset({*RELATIVE_DAYS, *WEEKDAYS, *MONTHS, *_MONTH_NAMES, "sept.", "last", "this", "next", "ago"})
+_ANCHOR_WORDS = frozenset({*RELATIVE_DAYS, *WEEKDAYS, *MONTHS, *_MONTH_NAMES, "sept.", "last", "this", "next", "ago", "weekend"})
 
 
 # -- the scanner -----------------------------------------------------------------------------------
@@ -391,6 +392,18 @@ def _weekday(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | 
     return story - dt.timedelta(days=back), "day"
 
 
+def _weekend(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
+    """ "over the weekend", "last weekend", "next weekend": the week of that weekend's Saturday."""
+    since_saturday = (story.weekday() - 5) % 7  # 0 on a Saturday, 1 on a Sunday, 2 on a Monday…
+    if words[0] == "next" or (future and words[0] != "last"):
+        saturday = story + dt.timedelta(days=(5 - story.weekday()) % 7 or 7)
+    elif words[0] == "last":
+        saturday = story - dt.timedelta(days=since_saturday if since_saturday >= 2 else since_saturday + 7)
+    else:  # "the weekend", "this weekend" in a past-tense clause: the latest one
+        saturday = story - dt.timedelta(days=since_saturday)
+    return _week_start(saturday), "week"
+
+
 def _relative_period(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None, str]:
     shift = {"last": -1, "next": 1}.get(words[-2], 0)
     unit = words[-1]
@@ -449,7 +462,7 @@ def _ago(words: list[str], story: dt.date, future: bool) -> tuple[dt.date | None
 
 
 _RESOLVERS: dict[str, Callable[[list[str], dt.date, bool], tuple[dt.date | None, str]]] = {
-    "relative_day": _relative_day, "weekday": _weekday, "relative_period": _relative_period,
+    "relative_day": _relative_day, "weekday": _weekday, "weekend": _weekend, "relative_period": _relative_period,
     "month_day": _month_day, "month": _month, "year": _year, "ago": _ago,
 }
 

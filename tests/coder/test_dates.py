@@ -45,6 +45,9 @@ def date_of(nlp, sentence: str, trigger: str, story: dt.date | None = FRIDAY, **
         ("The court ruled two days ago.", "ruled", dt.date(2014, 3, 12), "day"),
         ("The protests began in September.", "began", dt.date(2013, 9, 1), "month"),
         ("Officials met last Friday.", "met", dt.date(2014, 3, 7), "day"),
+        # A weekend is dated by its week (the Monday), as "last week" is.
+        ("Protesters clashed with police over the weekend.", "clashed", dt.date(2014, 3, 3), "week"),
+        ("The rebels withdrew last weekend.", "withdrew", dt.date(2014, 3, 3), "week"),
     ],
 )
 def test_past_expressions_resolve_back_from_the_story_date(nlp, sentence, trigger, expected, precision):
