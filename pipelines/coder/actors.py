@@ -41,7 +41,9 @@ MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "appos", "npadvmo
 # Acts whose "of" names the victim ("the killing of protesters"), not whose act it is.
 VICTIM_NOUNS = frozenset({"killing", "murder", "death", "arrest", "detention", "torture", "execution", "abduction",
                           "kidnapping", "massacre", "assassination", "imprisonment", "jailing", "disappearance",
-                          "rape", "beating", "shooting", "persecution", "mistreatment", "treatment"})
+                          "rape", "beating", "shooting", "persecution", "mistreatment", "treatment", "bombing",
+                          "bombardment", "shelling", "attack", "strike", "airstrike", "raid", "siege", "invasion",
+                          "occupation", "targeting", "slaughter", "displacement", "expulsion", "deportation"})
 SIBLING_AGENT_DEPS = frozenset({"amod", "compound", "nmod"})
 OWNER_PREPS = frozenset({"of", "from", "for", "by"})
 # A country that is the object of these prepositions is where something happened, not who.
@@ -403,7 +405,10 @@ class DocActors:
             # "opposition groups in Zimbabwe": the agent is a modifier, the place still says whose.
             found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
-        if own_agent is None and token.lemma_.lower() in SUPPORTER_NOUNS:
+        if token.lemma_.lower() in OPPONENT_NOUNS and (found.agent is None or found.agent in SUPPORTERS_OF):
+            # "opponents of the government", "critics of the president": the opposition
+            agent = "OPP"
+        elif own_agent is None and token.lemma_.lower() in SUPPORTER_NOUNS:
             # "supporters of former President Ben Bella" are in opposition, "supporters of the
             # president" are people, not the government.
             agent = SUPPORTERS_OF.get(agent, agent)
@@ -681,6 +686,7 @@ class _Found:
 
 # People who back someone: not that someone's office ("supporters of the president" are CVL).
 SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
+OPPONENT_NOUNS = frozenset({"opponent", "critic"})
 SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
 # Nouns whose agent adjective says who: a body of people ("a militant group") or an attack by
 # them ("a jihadist assault", "militant attacks").

@@ -34,7 +34,16 @@ from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
-from pipelines.coder.syntax import CLAUSE_DEPS, children, clause_subject, direct_object, governing_verb, kids, prep_objects
+from pipelines.coder.syntax import (
+    CLAUSE_DEPS,
+    children,
+    clause_subject,
+    direct_object,
+    governing_verb,
+    is_infinitive,
+    kids,
+    prep_objects,
+)
 from pipelines.coder.text import clean_text
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
@@ -413,6 +422,12 @@ class EventCoder:
         key = ("scope", trigger.i)
         if key not in memo:
             scope = [trigger.head, *about_scope(trigger.head)] if trigger.dep_ == "aux" else about_scope(trigger)
+            if trigger.dep_ == "dobj" and trigger.pos_ == "NOUN":
+                # "made an appeal to Israel *to free the hostages*": the parser hangs the purpose
+                # on the light verb, but it is what the appeal is about
+                for purpose in children(trigger.head, "advcl"):
+                    if is_infinitive(purpose):
+                        scope += [purpose, *about_scope(purpose)]
             # The words as written too: spaCy's lemma is not always the listed form ("media" →
             # "medium", "taxes" → "taxis", "arms" → "arm").
             memo[key] = frozenset([t.lemma_.lower() for t in scope] + [t.lower_ for t in scope]) | _hyphenated(scope)
@@ -717,19 +732,28 @@ def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:
     """ "opened an investigation into …" is one investigation, though a rule of the verb and one
     of its object noun may both code it: of two events of the same two actors and root whose
     triggers are verb and direct object, the noun's is kept (its own phrase says what the act is
-    about; the verb's reach into it is shallower)."""
+    about; the verb's reach into it is shallower). Likewise two conjoined verbs ("shot and
+    killed") coding one act under one root give one event, the more specific code."""
     if len(events) < 2:
         return events
     dropped = set()
     for event in events.values():
-        noun = doc[event.trigger_index]
-        if noun.dep_ not in ("dobj", "obj"):
-            continue
+        trigger = doc[event.trigger_index]
         for other in events.values():
-            if (other is not event and other.trigger_index == noun.head.i and other.event_code[:2] == event.event_code[:2]
-                    and _pair_key(other) == _pair_key(event)):
+            if other is event or other.event_code[:2] != event.event_code[:2] or _pair_key(other) != _pair_key(event):
+                continue
+            if trigger.dep_ in ("dobj", "obj") and other.trigger_index == trigger.head.i:
                 dropped.add(id(other))
+            elif (_conjoined(trigger, doc[other.trigger_index]) and other.event_code != event.event_code
+                  and len(event.event_code) == 3 and event.event_code.endswith("0")):
+                # "shot and killed two teenagers": one act; the root-level code of the two
+                # conjoined verbs gives way to the more specific one
+                dropped.add(id(event))
     return {key: e for key, e in events.items() if id(e) not in dropped} if dropped else events
+
+
+def _conjoined(one: Tok, other: Tok) -> bool:
+    return (one.dep_ == "conj" and one.head == other) or (other.dep_ == "conj" and other.head == one)
 
 
 def _purpose_of(action: Tok, protest: Tok) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pipelines.coder.parsed import Segment, Tok
 
 from pipelines.coder.rules import RuleSet
-from pipelines.coder.syntax import aux_words, governing_verb, governors, is_infinitive, kids, negated
+from pipelines.coder.syntax import aux_words, direct_object, governing_verb, governors, is_infinitive, kids, negated
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can", "ca"})
@@ -163,6 +163,10 @@ def _noun_modifiers(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> M
     return None
 
 
+# Nouns whose infinitive is what someone asked or tried for ("a plea to the UN to intervene").
+APPEAL_NOUNS = frozenset({"plea", "proposal", "offer", "bid", "effort", "attempt"})
+
+
 def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     """Embedded under "agreed to", "refused to", "wants to": intent, refusal or wish."""
     if clause.dep_ in ("acl", "ccomp") and clause.head.pos_ == "NOUN" and clause.head.lemma_.lower() in rules.word_class("irrealis_verbs"):
@@ -173,6 +177,11 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
         if carrier is not None and (negated(carrier) or carrier.lemma_.lower() in rules.word_class("negative_verbs")):
             return Mood("negated", f"'{clause.head.text}' denied or refused ('{carrier.text}')")
         return Mood(INTENT, f"announced ('{clause.head.text} to')")
+    if clause.dep_ in ("advcl", "acl") and is_infinitive(clause):
+        # "made a call on China *to release*…", "an appeal to Kenya to withdraw": what the appeal asks
+        noun = clause.head if clause.dep_ == "acl" else direct_object(clause.head)
+        if noun is not None and noun.lemma_.lower() in (rules.word_class("irrealis_verbs") | APPEAL_NOUNS):
+            return Mood("blocked", f"asked for, not done ('{noun.text} … to')")
     current = clause
     while current.dep_ in ("xcomp", "ccomp", "conj") and current.head != current:
         governor = current.head

@@ -65,6 +65,11 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         verbs = (clause, *children(clause, "xcomp"))
         conditions = [c for verb in verbs for c in children(verb, "advcl") if _marked(c, CONDITION_MARKS)]
         return [s for c in conditions for s in _present(own_subject(c))]
+    if kind == "passive_subject":
+        # "three soldiers *were wounded in* an attack by Hamas": who suffered the nominal event
+        if is_noun and trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "during") and trigger.head.head.pos_ == "VERB":
+            return children(trigger.head.head, "nsubjpass")
+        return []
     if kind == "between":
         return prep_objects(trigger, "between")
     if kind == "situation_country":
@@ -182,7 +187,12 @@ PARTICIPATION_PREPS = frozenset({"in", "for", "at"})
 def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
     """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
     if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS and noun.head.head.pos_ == "VERB":
-        return _present(subject_of(noun.head.head, rules))
+        verb = noun.head.head
+        if children(verb, "nsubjpass", "auxpass") or (noun.head.lower_ == "for" and direct_object(verb) is not None):
+            # "was wounded in the attack", "vowed revenge for the killing", "arrested them for
+            # the attack": the subject suffered it or answers for it, it did not do it
+            return []
+        return _present(subject_of(verb, rules))
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
         return []

@@ -124,7 +124,9 @@ def test_an_agent_named_by_a_modifier_takes_the_country_of_its_place(code) -> No
 
 def test_control_verbs_code_their_family_when_no_specific_rule_covers_the_complement(code) -> None:
     assert ("IRN", "ARM", "130") in code("Iran threatened to reconsider its transit deal with Armenia over unpaid bills.")
-    assert ("TUR", "SYR", "120") in code("Turkey refused to send any troops to Syria.")
+    assert ("TUR", "SYR", "120") in code("Turkey refused to renew its water agreement with Syria.")
+    # troops refused are protection refused (1224), more specific than the fallback
+    assert code("Turkey refused to send any troops to Syria.") == {("TUR", "SYR", "1224")}
     assert {c for s, t, c in code("Egypt agreed to postpone the border talks with Sudan.") if (s, t) == ("EGY", "SDN")} == {"030"}
 
 
