@@ -688,10 +688,14 @@ class _Found:
 SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
 OPPONENT_NOUNS = frozenset({"opponent", "critic"})
 SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
-# Nouns whose agent adjective says who: a body of people ("a militant group") or an attack by
-# them ("a jihadist assault", "militant attacks").
+# Nouns whose agent adjective says who: a body of people ("a militant group"), an attack by them
+# ("a jihadist assault", "militant attacks"), one of their roles ("a separatist leader", "a rebel
+# commander") or their places ("militant positions").
 GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "faction", "outfit", "network",
-                         "cell", "wing", "force", "attack", "assault", "raid", "offensive", "ambush", "insurgency"})
+                         "cell", "wing", "force", "attack", "assault", "raid", "offensive", "ambush", "insurgency",
+                         "leader", "commander", "chief", "spokesman", "spokeswoman", "spokesperson", "official",
+                         "member", "figure", "boss", "representative", "negotiator", "delegate", "delegation",
+                         "camp", "base", "position", "stronghold", "hideout"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
 

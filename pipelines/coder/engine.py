@@ -810,6 +810,13 @@ def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str
     )
 
 
+# Object heads that count what follows their "of".
+QUANTITY_HEADS = frozenset({
+    "dozen", "hundred", "thousand", "million", "score", "number", "group", "handful", "couple", "batch",
+    "some", "several", "many", "all", "most", "half", "rest", "hundreds", "thousands", "dozens", "scores",
+})
+
+
 def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
     """The words an object condition matches, once per verb: the object's lemma, and the nouns
     compounded before it: for a name its titles ("arrested opposition *leader* Ilya Petrov"),
@@ -819,7 +826,10 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
         obj = direct_object(verb)
         words: set[str] = set()
         # A second object the parser read beside the first: "denied [OPCW inspectors] *access*".
-        for obj in (obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)) if obj is not None else ():
+        objects = [obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)] if obj is not None else []
+        # "freed dozens *of political prisoners*", "expelled a group of diplomats": the counted
+        objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS for p in prep_objects(o, "of")]
+        for obj in objects:
             words.update((obj.lemma_.lower(), obj.lower_))  # as written too (see `_scope_lemmas`)
             words.update(w for c in obj.children if c.dep_ == "compound" for w in (c.lemma_.lower(), c.lower_))
         memo[key] = frozenset(words)
