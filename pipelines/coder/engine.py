@@ -356,6 +356,9 @@ class EventCoder:
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country) if rule.symmetric else ()
         hosts = rule.symmetric and rule.pos == "noun" and _hosted(trigger)
         pairs = _pairs(rule, sources, targets, between, hosts)
+        if not pairs and len(sources) >= 2 and _reciprocal(trigger):
+            # "Serbia and Kosovo blamed each other": each acts on the other
+            pairs = tuple((a, b) for a in sources for b in sources if a is not b and _distinct(a, b))
         if not pairs and (own := _own_side(rule.target, sources)):
             # No target, or only the source's own bare country ("imposed a curfew in Algiers").
             targets = own
@@ -928,6 +931,18 @@ def _pairs(
         members = sources if len(sources) >= 2 and not hosts else between
         pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     return tuple((s, t) for s, t in pairs if _distinct(s, t))
+
+
+def _reciprocal(trigger: Tok) -> bool:
+    """The trigger's object, or the object of one of its prepositions, is "each other" or "one
+    another"."""
+    objects = [c for d, c in kids(trigger) if d in ("dobj", "obj")]
+    objects += [p for d, c in kids(trigger) if d == "prep" for p in children(c, "pobj")]
+    return any(
+        (o.lower_ in ("other", "another") and any(m.lower_ in ("each", "one") for m in o.children))
+        or (o.lower_ == "one" and any(m.lower_ == "another" for m in o.children))  # parsed the other way round
+        for o in objects
+    )
 
 
 def _hosted(noun: Tok) -> bool:

@@ -53,7 +53,7 @@ def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = F
         if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
             return _noun_as_subject(trigger, trigger.head)
         return _noun_without_verb(trigger)
-    for check in (_conditional, _alleged, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
+    for check in (_conditional, _alleged, _charged_with, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
         verdict = check(trigger, clause, rules, is_modal_rule)
         if verdict is not None:
             return verdict
@@ -120,6 +120,18 @@ def _alleged(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
     for node in (clause, *governors(clause)):
         if node.dep_ in ("acl", "ccomp") and node.head.pos_ == "NOUN" and node.head.lemma_.lower() in nouns:
             return Mood("blocked", f"alleged ('{node.head.text} that'), not stated as fact")
+    return None
+
+
+def _charged_with(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
+    """ "accused the army *of killing* civilians", "blamed Serbia *for attacking*…", "thanked Germany
+    *for sending*…": a gerund after of/for on a verb with an object is that object's act, as the
+    subject says it (an accusation, a reason), not the subject's own."""
+    if clause.dep_ != "pcomp" or clause.head.lower_ not in ("of", "for"):
+        return None
+    governor = clause.head.head
+    if governor.pos_ in ("VERB", "AUX") and direct_object(governor) is not None:
+        return Mood("blocked", f"what '{governor.text}' says its object did ('{clause.head.text} {clause.text}')")
     return None
 
 
