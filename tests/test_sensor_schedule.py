@@ -24,13 +24,14 @@ from pipelines.definitions import defs
 from pipelines.defs.coding.assets import CODE_VERSION
 from pipelines.defs.coding.schedules import CODE_VERSION_TAG, nightly_recode, stale_dates
 from pipelines.defs.ingest.sensors import new_stories_sensor
-from pipelines.defs.resources import StorageResource
+from pipelines.defs.resources import CoderResource, StorageResource
 from pipelines.lib import tables
 from pipelines.run import run_backfill
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
+RULES_DIR = Path(__file__).parents[1] / "pipelines" / "coder" / "data" / "rules"
 FIXTURE_DATES = ["2023-10-02", "2023-10-03", "2023-10-04"]
 
 
@@ -81,11 +82,12 @@ def sensor_tick(instance: dg.DagsterInstance, raw: Path, cursor: str | None) -> 
     return Tick(sorted(date for run in runs for date in run), sorted(added), result.cursor, runs)
 
 
-def schedule_requests(instance: dg.DagsterInstance, raw: Path) -> list[list[str]]:
+def schedule_requests(instance: dg.DagsterInstance, raw: Path, coder: CoderResource | None = None) -> list[list[str]]:
     """Evaluate the nightly schedule; the story dates of each run it requests (a range run's
     dates read from its range tags as Dagster reads them: the partitions from first to last)."""
     context = dg.build_schedule_context(
-        instance=instance, resources={"storage": storage_for(raw)}, repository_def=defs.get_repository_def()
+        instance=instance, resources={"storage": storage_for(raw), "coder": coder or CoderResource()},
+        repository_def=defs.get_repository_def(),
     )
     requests = nightly_recode.evaluate_tick(context).run_requests
     assert len({request.run_key for request in requests}) == len(requests), "run keys must differ within a tick"
@@ -106,9 +108,10 @@ def runs_requested(instance: dg.DagsterInstance, requests) -> list[list[str]]:
     return runs
 
 
-def schedule_tick(instance: dg.DagsterInstance, raw: Path) -> list[str]:
-    """Evaluate the nightly schedule; returns the requested story dates."""
-    return sorted(date for run in schedule_requests(instance, raw) for date in run)
+def schedule_tick(instance: dg.DagsterInstance, raw: Path, coder: CoderResource | None = None) -> list[str]:
+    """Evaluate the nightly schedule (the deployment's coder unless `coder` is given); returns the
+    requested story dates."""
+    return sorted(date for run in schedule_requests(instance, raw, coder) for date in run)
 
 
 def backfilled_instance(raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dg.DagsterInstance:
@@ -236,6 +239,32 @@ def test_the_schedule_recodes_only_dates_coded_under_another_version(
 
     # A new coder or dictionary version makes every date stale.
     assert stale_dates(instance, FIXTURE_DATES, "9.9.9+newdictionary") == FIXTURE_DATES
+
+
+@pytest.mark.slow
+def test_a_date_recoded_with_other_rules_is_brought_back_to_the_deployments_rules(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A researcher recodes a date from the launchpad with edited rules (`rules_dir`): the asset's
+    code version tag still names the built-in rules, but the date no longer holds what the
+    deployment codes, so the nightly run recodes it; a deployment configured with those rules
+    recodes the other dates instead."""
+    instance = backfilled_instance(raw, tmp_path, monkeypatch)
+    edited = Path(shutil.copytree(RULES_DIR, tmp_path / "rules"))
+    with (edited / "11_disapprove.yaml").open("a") as stream:
+        stream.write("  - id: disapprove.scold\n    code: \"111\"\n    verb: [scold]\n")
+    custom = CoderResource(rules_dir=str(edited))
+    assert custom.code_version() != CODE_VERSION
+    # what a run of the coding step with that configuration records (see coded_events)
+    versions = custom.versions()
+    assert f"{versions.coder_version}+{versions.dictionary_version}" == custom.code_version()
+    instance.report_runless_asset_event(dg.AssetMaterialization(
+        "coded_events", partition="2023-10-03", tags={CODE_VERSION_TAG: CODE_VERSION},
+        metadata={"coder_version": versions.coder_version, "dictionary_version": versions.dictionary_version},
+    ))
+
+    assert schedule_tick(instance, raw) == ["2023-10-03"]
+    assert schedule_tick(instance, raw, custom) == ["2023-10-02", "2023-10-04"]
 
 
 @pytest.mark.slow

@@ -34,6 +34,22 @@ def dictionary_version(petrarch: PetrarchConfig | None = None) -> str:
     return combine(*petrarch_versions(petrarch, *_builtin_versions()))
 
 
+def configured_dictionary_version(rules_dir: str = "", petrarch: PetrarchConfig | None = None) -> str:
+    """The version a coder built with this rules folder (the built-in rules when empty) and these
+    PETRARCH files carries, without loading spaCy: what a schedule compares a date's last coding to."""
+    if not rules_dir:
+        return dictionary_version(petrarch)
+    from pathlib import Path
+
+    rules_version = load_rules(Path(rules_dir)).version
+    actors_version = load_actor_dictionary().version
+    if petrarch is None:
+        return combine(rules_version, actors_version)
+    from pipelines.coder.petrarch import petrarch_versions
+
+    return combine(*petrarch_versions(petrarch, rules_version, actors_version))
+
+
 @lru_cache(maxsize=1)
 def _builtin_versions() -> tuple[str, str]:
     return load_rules().version, load_actor_dictionary().version

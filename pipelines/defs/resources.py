@@ -88,6 +88,15 @@ class CoderResource(dg.ConfigurableResource):
         coder = self.coder()
         return Versions(CODER_VERSION, coder.dictionary_version, coder.model)
 
+    def code_version(self) -> str:
+        """"coder version+dictionary version" of the coder this configuration builds, without
+        building it (no spaCy): the version the nightly recode brings every date to."""
+        from pipelines.coder.petrarch import PetrarchConfig
+        from pipelines.coder.versions import configured_dictionary_version
+
+        petrarch = PetrarchConfig.from_directory(self.petrarch_dir, self.petrarch_mode) if self.petrarch_dir else None
+        return f"{CODER_VERSION}+{configured_dictionary_version(self.rules_dir, petrarch)}"
+
 
 @lru_cache(maxsize=2)
 def _coder(
