@@ -294,7 +294,7 @@ class EventCoder:
                     event = self._event(document, sentence, index, token, outcome, source, target, doc_actors)
                     _keep_most_specific(fallbacks if rule.fallback else events, event)
                 break
-        events, fallbacks = _protest_purposes(events, fallbacks, doc)
+        events, fallbacks = _protest_purposes(events, fallbacks, doc, self.rules)
         events = _one_act_once(events, doc)
         # A fallback adds nothing where a specific rule coded the same two actors, or the same
         # source in the same root ("began a hunger strike to protest against X" is against X), or
@@ -702,12 +702,15 @@ K = TypeVar("K")
 PURPOSE_DEPS = frozenset({"xcomp", "advcl", "acl"})
 
 
-def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Parsed) -> tuple[dict[K, Event], dict[K, Event]]:
+def _protest_purposes(
+    events: dict[K, Event], fallbacks: dict[K, Event], doc: Parsed, rules: RuleSet,
+) -> tuple[dict[K, Event], dict[K, Event]]:
     """ "Students marched to demand the president's resignation" is one protest for a change of
     leader (1411), not a protest and a demand: the demand is dropped and gives the protest its kind.
     Any other demand a protest is for is dropped too ("went on strike to demand higher pay" is a
     strike). (Before fallbacks are weighed: the demand must not crowd out the protest it is the
-    purpose of.)"""
+    purpose of.) A protest still without its kind takes it from what it is about or for
+    (`_protest_topic`): "blocked roads demanding that he be reinstated" is 1441."""
     protests = [e for e in (*events.values(), *fallbacks.values()) if e.event_code[:2] == PROTEST_ROOT]
     if not protests:
         return events, fallbacks
@@ -722,13 +725,41 @@ def _protest_purposes(events: dict[K, Event], fallbacks: dict[K, Event], doc: Pa
         if protest is not None:
             dropped.add(id(event))
             code = protest.event_code + event.event_code[3:]
-            if event.event_code.startswith(REFORM_DEMAND) and len(protest.event_code) == 3 and code in codebook:
+            if event.event_code.startswith(REFORM_DEMAND) and len(protest.event_code) == 3 and len(code) == 4 and code in codebook:
+                refined[id(protest)] = code
+
+    for protest in protests:
+        if len(protest.event_code) == 3 and id(protest) not in refined:
+            code = _protest_topic(doc[protest.trigger_index], protest.event_code, rules)
+            if code in codebook:
                 refined[id(protest)] = code
 
     def kept(coded: dict[K, Event]) -> dict[K, Event]:
         return {key: replace(e, event_code=refined[id(e)]) if id(e) in refined else e for key, e in coded.items() if id(e) not in dropped}
 
     return kept(events), kept(fallbacks)
+
+
+# What protesters want gives a protest code its last digit (CAMEO 141x-145x), first found first.
+PROTEST_TOPICS = (("leadership_change", "1"), ("regime_change", "4"), ("rights_demand", "3"), ("policy_demand", "2"))
+
+
+def _protest_topic(trigger: Tok, code: str, rules: RuleSet) -> str:
+    """The protest's code with the digit of what it is about or for: its own phrase and the
+    clauses of purpose on it (or on the light verb that carries it): "staged demonstrations *to
+    demand political reforms*" (1412), "blocked roads *demanding that he be reinstated*" (1441)."""
+    carriers = [trigger]
+    if trigger.dep_ in ("dobj", "pobj") and trigger.pos_ in ("NOUN", "PROPN"):
+        carriers.append(trigger.head if trigger.dep_ == "dobj" else trigger.head.head)
+    scope = [*about_scope(trigger, max_depth=6)]
+    for carrier in carriers:
+        for purpose in children(carrier, "advcl", "xcomp", "acl"):
+            scope += [purpose, *about_scope(purpose, max_depth=6)]
+    words = {t.lemma_.lower() for t in scope} | {t.lower_ for t in scope}
+    for name, digit in PROTEST_TOPICS:
+        if not words.isdisjoint(rules.word_class(name)):
+            return code + digit
+    return code
 
 
 def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:

@@ -99,7 +99,20 @@ def _noun_as_subject(noun: Tok, verb: Tok) -> Mood:
         return Mood("blocked", f"'{noun.text}' {verb.text}: failed or stopped, not done")
     if aux & FUTURE_AUX or _going_to(verb):
         return Mood(INTENT, f"future tense ('{verb.text}')")
+    # "a meeting between them *is unlikely*", "the summit *is expected* next month"
+    predicate = next((c.lower_ for d, c in kids(verb) if d in ("acomp", "attr", "xcomp") and c.lower_ in PREDICATED_MOODS), None)
+    if predicate is not None:
+        kind = PREDICATED_MOODS[predicate]
+        return Mood(kind, f"'{noun.text}' {verb.text} {predicate}: " + ("announced" if kind == INTENT else "not done"))
     return _noun_without_verb(noun)
+
+
+# Predicates of a nominal event's copula that make it planned (announced) or not done at all.
+PREDICATED_MOODS = {
+    **dict.fromkeys(("expected", "planned", "scheduled", "due", "likely", "imminent", "set"), INTENT),
+    **dict.fromkeys(("unlikely", "possible", "impossible", "uncertain", "doubtful", "necessary", "needed",
+                     "essential", "vital", "crucial", "urgent", "unthinkable", "inevitable", "premature"), "blocked"),
+}
 
 
 def _under_condition(token: Tok) -> bool:

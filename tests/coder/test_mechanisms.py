@@ -141,8 +141,19 @@ def test_an_agent_without_a_named_country_takes_the_country_of_the_place(code) -
     assert ("IDNEDU", "IDNGOV", "141") in code("Thousands of students staged demonstrations in Jakarta on Saturday.")
 
 
+def test_what_protesters_want_gives_the_protest_its_kind(code) -> None:
+    # leadership change, institutions, rights, policy: the codebook's last digit of 141x-145x
+    assert code("Thousands of Togolese marched in Lome to demand the president's resignation.") == {("TGOCVL", "TGOGOV", "1411")}
+    assert code("Angry Moroccan farmers blocked highways demanding lower fuel prices.") == {("MARAGR", "MARGOV", "1442")}
+    assert code("Students in Hong Kong staged a protest calling for greater freedoms.") == {("HKGEDU", "HKGGOV", "1413")}
+    assert code("Catalan separatists rallied in Barcelona for independence.") == {("ESPSEP", "ESPGOV", "1414")}
+    # nothing said of what they want: the plain code
+    assert code("Thousands of Serbians rallied in Belgrade.") == {("SRBCVL", "SRBGOV", "141")}
+
+
 def test_a_protest_that_names_no_target_is_against_the_protesters_own_government(code) -> None:
-    assert code("Kenyan teachers began a nationwide strike over pay.") == {("KENEDU", "KENGOV", "143")}
+    # (over pay: a strike for a change of policy, 1432)
+    assert code("Kenyan teachers began a nationwide strike over pay.") == {("KENEDU", "KENGOV", "1432")}
     # A government does not protest against itself, and a named target wins.
     assert code("The Egyptian government staged a rally in Cairo.") == set()
     events = code("Hundreds of Ethiopian students began a hunger strike to protest against Sudan's border policy.")
