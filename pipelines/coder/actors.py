@@ -405,6 +405,9 @@ class DocActors:
             # "opposition groups in Zimbabwe": the agent is a modifier, the place still says whose.
             found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
+        if agent in STATE_OFFICES and any(t.lower_ in FORMER_WORDS for t in token.lefts):
+            # "the former Kenyan prime minister" (the words apart, so not the noun "former minister")
+            agent = "ELI"
         if token.lemma_.lower() in OPPONENT_NOUNS and (found.agent is None or found.agent in SUPPORTERS_OF):
             # "opponents of the government", "critics of the president": the opposition
             agent = "OPP"
@@ -527,10 +530,16 @@ class DocActors:
                 reason = f"named '{text}', titled by {found.reason}"
                 return [self._actor(None, org, None, text, span, token.i, reason) for org in found.organizations]
             agent = mention.agent or found.agent
-            if mention.kind == "named" and found.agent and self.finder.agent_priority(found.agent) > self.finder.agent_priority(mention.agent):
+            if mention.kind == "named" and found.agent and (
+                self.finder.agent_priority(found.agent) > self.finder.agent_priority(mention.agent)
+                or (mention.agent == "ELI" and found.agent in STATE_OFFICES)
+            ):
                 # The story's title for a named person beats the dictionary's dated role: "opposition
-                # leader John Mahama" acts for the opposition whatever office he held later.
+                # leader John Mahama" acts for the opposition whatever office he held later, and
+                # "French President Jacques Chirac" for the state, though he has since retired.
                 agent = found.agent
+                if agent in STATE_OFFICES and any(t.lower_ in FORMER_WORDS for t in token.subtree if t.i < mention.start):
+                    agent = "ELI"  # "former French President Jacques Chirac"
             reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
             return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
         if mention.kind == "adjective" and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "amod":
@@ -686,6 +695,9 @@ class _Found:
 
 # People who back someone: not that someone's office ("supporters of the president" are CVL).
 SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
+# Offices of the state a title can give a person the dictionary knows as a former official (ELI).
+STATE_OFFICES = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "SPY"})
+FORMER_WORDS = frozenset({"former", "ex", "ex-", "retired", "erstwhile", "onetime", "one-time"})
 OPPONENT_NOUNS = frozenset({"opponent", "critic"})
 SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
 # Nouns whose agent adjective says who: a body of people ("a militant group"), an attack by them
