@@ -238,7 +238,7 @@ def test_a_crowd_of_a_nation_is_its_civilians(code) -> None:
     assert ("NGACVL", "NGAGOV", "141") in code("Thousands of Nigerians protested against the government.")
     assert ("DZACVL", "DZAGOV", "144") in code("Young Algerians blocked roads leading to the city centre on Sunday.")
     # A people as such speaks for its country.
-    assert ("PSE", "ISR", "112") in code("Palestinians blamed Israel for the bombing.")
+    assert ("PSE", "ISR", "1123") in code("Palestinians blamed Israel for the bombing.")
 
 
 def test_a_title_before_a_name_counts_as_the_object_word(code) -> None:
