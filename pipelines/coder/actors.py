@@ -530,6 +530,9 @@ class DocActors:
                 reason = f"named '{text}', titled by {found.reason}"
                 return [self._actor(None, org, None, text, span, token.i, reason) for org in found.organizations]
             agent = mention.agent or found.agent
+            if mention.kind == "named" and mention.agent == "ELI" and not found.agent:
+                # a title inside the name as written: "President Mugabe" (listed whole)
+                found.agent = next((a for i in span if (a := self.finder.agent_word(self.doc[i])) in STATE_OFFICES), None)
             if mention.kind == "named" and found.agent and (
                 self.finder.agent_priority(found.agent) > self.finder.agent_priority(mention.agent)
                 or (mention.agent == "ELI" and found.agent in STATE_OFFICES)
@@ -697,7 +700,8 @@ class _Found:
 SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
 # Offices of the state a title can give a person the dictionary knows as a former official (ELI).
 STATE_OFFICES = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "SPY"})
-FORMER_WORDS = frozenset({"former", "ex", "ex-", "retired", "erstwhile", "onetime", "one-time"})
+FORMER_WORDS = frozenset({"former", "ex", "ex-", "retired", "erstwhile", "onetime", "one-time", "ousted", "deposed",
+                          "toppled", "overthrown", "exiled"})
 OPPONENT_NOUNS = frozenset({"opponent", "critic"})
 SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
 # Nouns whose agent adjective says who: a body of people ("a militant group"), an attack by them

@@ -439,9 +439,14 @@ class EventCoder:
     def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
         """The code of the first rule of `rule.refine` whose topic the trigger's clause is about."""
         carrier = trigger.head if trigger.dep_ == "aux" else trigger
+        scope = self._scope_lemmas(trigger, memo)
+        # what a deadline is set for: "gave the junta a week *to release* the president"
+        purposes = [t for p in children(carrier, "advcl") if is_infinitive(p) for t in (p, *about_scope(p))]
+        if purposes:
+            scope = scope | {t.lemma_.lower() for t in purposes} | {t.lower_ for t in purposes}
         for name in rule.refine:
             other = self.rules.by_id[name]
-            if other.about is not None and other.about.isdisjoint(self._scope_lemmas(trigger, memo)):
+            if other.about is not None and other.about.isdisjoint(scope):
                 continue
             if other.object is not None and other.object.isdisjoint(_object_words(carrier, memo)):
                 continue
@@ -493,7 +498,14 @@ class EventCoder:
         """Where the trigger's event happened; looked up once per trigger (several rules ask)."""
         key = ("trigger", trigger.i)
         if key not in doc_actors.memo:
-            doc_actors.memo[key] = resolve_place(trigger, self.places, self._place_context(trigger.sent, doc_actors))
+            context = self._place_context(trigger.sent, doc_actors)
+            place = resolve_place(trigger, self.places, context)
+            if place is None and trigger.dep_ == "advcl" and trigger.tag_ == "VBG":
+                # "shelled Kharkiv, *killing* five civilians": where the act it follows from was
+                head = trigger.head
+                obj = direct_object(head)
+                place = self._trigger_place(head, doc_actors) or (named_place(obj, self.places, context) if obj is not None else None)
+            doc_actors.memo[key] = place
         return doc_actors.memo[key]
 
     def _sentence_place(self, sentence: Segment, doc_actors: DocActors) -> Place | None:
@@ -527,7 +539,9 @@ class EventCoder:
         hospital" does not say whose."""
         obj = direct_object(trigger)
         if obj is None or obj.lower_ in REFLEXIVES:
-            obj = next((o for prep in ("at", "on", "in", "near") for o in prep_objects(trigger, prep)), None)
+            # a nominal attack's prepositions may hang on its light verb: "carried out air strikes *on a village*"
+            heads = (trigger, trigger.head) if trigger.dep_ == "dobj" and trigger.pos_ in ("NOUN", "PROPN") else (trigger,)
+            obj = next((o for prep in ("at", "on", "in", "near") for head in heads for o in prep_objects(head, prep)), None)
         if obj is None or obj.lemma_.lower() not in self.rules.word_class("populated_places"):
             return ()
         place = place_near(obj, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
@@ -767,7 +781,7 @@ def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:
     of its object noun may both code it: of two events of the same two actors and root whose
     triggers are verb and direct object, the noun's is kept (its own phrase says what the act is
     about; the verb's reach into it is shallower). Likewise two conjoined verbs ("shot and
-    killed") coding one act under one root give one event, the more specific code."""
+    killed", "shelled the town, killing…") give one event, the code of the means (`MEANS_OF_FORCE`)."""
     if len(events) < 2:
         return events
     dropped = set()
@@ -778,16 +792,27 @@ def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:
                 continue
             if trigger.dep_ in ("dobj", "obj") and other.trigger_index == trigger.head.i:
                 dropped.add(id(other))
-            elif (_conjoined(trigger, doc[other.trigger_index]) and other.event_code != event.event_code
-                  and len(event.event_code) == 3 and event.event_code.endswith("0")):
+            elif (_conjoined(trigger, doc[other.trigger_index]) and other.event_code in MEANS_OF_FORCE
+                  and event.event_code == other.event_code[:2] + "0"):
                 # "shot and killed two teenagers": one act; the root-level code of the two
                 # conjoined verbs gives way to the more specific one
                 dropped.add(id(event))
     return {key: e for key, e in events.items() if id(e) not in dropped} if dropped else events
 
 
+# Codes that say how force was used (small arms, artillery, aircraft): "shot and killed",
+# "shelled the town, killing…" are one act of that kind, not also a generic one (190).
+MEANS_OF_FORCE = frozenset({"193", "194", "195", "1951", "1952"})
+
+
 def _conjoined(one: Tok, other: Tok) -> bool:
-    return (one.dep_ == "conj" and one.head == other) or (other.dep_ == "conj" and other.head == one)
+    """Two triggers of one act: conjoined verbs ("shot and killed"), or an -ing clause on the
+    other's verb ("carried out air strikes …, *killing* 100 people")."""
+    return any(
+        (a.dep_ == "conj" and a.head == b)
+        or (a.dep_ == "advcl" and a.tag_ == "VBG" and (a.head == b or (b.dep_ == "dobj" and a.head == b.head)))
+        for a, b in ((one, other), (other, one))
+    )
 
 
 def _purpose_of(action: Tok, protest: Tok) -> bool:
@@ -861,8 +886,8 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
         words: set[str] = set()
         # A second object the parser read beside the first: "denied [OPCW inspectors] *access*".
         objects = [obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)] if obj is not None else []
-        # "freed dozens *of political prisoners*", "expelled a group of diplomats": the counted
-        objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS for p in prep_objects(o, "of")]
+        # "freed dozens *of political prisoners*", "handed over two of its nationals": the counted
+        objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS or o.pos_ == "NUM" for p in prep_objects(o, "of")]
         for obj in objects:
             words.update((obj.lemma_.lower(), obj.lower_))  # as written too (see `_scope_lemmas`)
             words.update(w for c in obj.children if c.dep_ == "compound" for w in (c.lemma_.lower(), c.lower_))

@@ -188,6 +188,7 @@ def _noun_modifiers(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> M
     return None
 
 
+DEADLINE_WORDS = frozenset({"hour", "day", "week", "month", "year", "deadline", "ultimatum", "time"})
 # Nouns whose infinitive is what someone asked or tried for ("a plea to the UN to intervene").
 APPEAL_NOUNS = frozenset({"plea", "proposal", "offer", "bid", "effort", "attempt"})
 
@@ -202,6 +203,10 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
         if carrier is not None and (negated(carrier) or carrier.lemma_.lower() in rules.word_class("negative_verbs")):
             return Mood("negated", f"'{clause.head.text}' denied or refused ('{carrier.text}')")
         return Mood(INTENT, f"announced ('{clause.head.text} to')")
+    if clause.dep_ in ("advcl", "xcomp") and is_infinitive(clause) and clause.head.lemma_.lower() in ("give", "grant", "set"):
+        # "gave the junta one week *to reinstate* the president": an ultimatum, not done
+        if any(c.lemma_.lower() in DEADLINE_WORDS for d, c in kids(clause.head) if d in ("npadvmod", "dobj", "dative", "obj")):
+            return Mood("blocked", f"a deadline set ('{clause.head.text} … to'), not done")
     if clause.dep_ in ("advcl", "acl") and is_infinitive(clause):
         # "made a call on China *to release*…", "an appeal to Kenya to withdraw": what the appeal asks
         noun = clause.head if clause.dep_ == "acl" else direct_object(clause.head)
