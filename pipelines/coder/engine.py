@@ -31,7 +31,7 @@ from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, 
 from pipelines.coder.codebook import load_codebook
 from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.places import PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
+from pipelines.coder.places import ADMIN_NOUNS, PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, slot_tokens
 from pipelines.coder.syntax import (
@@ -335,6 +335,8 @@ class EventCoder:
         sources = self._own_place(sources, doc_actors)
         own = {source.country for source in sources if source.country} if rule.foreign_target else set()
         targets = self._own_place(self._fill(rule, rule.target, trigger, doc_actors, skip=own), doc_actors)
+        if rule.code[:2] in ATTACK_ROOTS:
+            targets = tuple(_capital_as_territory(t, doc_actors) for t in targets)
         end = trigger.sent.end  # the story's country so far, this sentence included
 
         def place_country() -> str | None:
@@ -987,6 +989,30 @@ def _pairs(
         members = sources if len(sources) >= 2 and not hosts else between
         pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     return tuple((s, t) for s, t in pairs if _distinct(s, t))
+
+
+# Roots whose targets are hit, not addressed: a capital attacked is a city, not its government.
+ATTACK_ROOTS = frozenset({"18", "19", "20"})
+
+
+def _capital_as_territory(actor: Actor, doc_actors: DocActors) -> Actor:
+    """ "Russian drones attacked *Kyiv*": a capital hit by force is the state's territory (UKR), not
+    its government as when it speaks ("Kyiv said")."""
+    if actor.country is None or actor.agent != "GOV":
+        return actor
+    mention = doc_actors.by_token.get(actor.head)
+    whole = mention is not None and mention.kind == "capital" and actor.end - actor.start == mention.end - mention.start
+    # "bombed *Damascus suburbs*", "the outskirts of Kyiv": a part of the capital
+    part = doc_actors.doc[actor.head].lemma_.lower() in CITY_PARTS and any(
+        (m := doc_actors.by_token.get(i)) is not None and m.kind == "capital" for i in range(actor.start, actor.end)
+    )
+    if not (whole or part):
+        return actor
+    return replace(actor, code=actor.country, agent=None, territory=True, reason=f"{actor.reason}; a capital attacked: the territory of {actor.country}")
+
+
+CITY_PARTS = PLACE_NOUNS | ADMIN_NOUNS | {"suburb", "outskirt", "outskirts", "neighbourhood", "neighborhood", "district", "area", "quarter",
+                                          "airport", "centre", "center", "street", "streets"}
 
 
 def _reciprocal(trigger: Tok) -> bool:
