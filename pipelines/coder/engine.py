@@ -744,8 +744,18 @@ def _protest_purposes(
             if event.event_code.startswith(REFORM_DEMAND) and len(protest.event_code) == 3 and len(code) == 4 and code in codebook:
                 refined[id(protest)] = code
 
+    for event in protests:
+        # "began a hunger strike *to protest* against X": the strike is the protest; what it is
+        # for may give its kind
+        outer = next((p for p in protests if p is not event and p.source.code == event.source.code
+                      and _purpose_of(doc[event.trigger_index], doc[p.trigger_index])), None)
+        if outer is not None:
+            dropped.add(id(event))
+            code = outer.event_code + event.event_code[3:]
+            if len(outer.event_code) == 3 and len(code) == 4 and code in codebook:
+                refined[id(outer)] = code
     for protest in protests:
-        if len(protest.event_code) == 3 and id(protest) not in refined:
+        if len(protest.event_code) == 3 and id(protest) not in refined and id(protest) not in dropped:
             code = _protest_topic(doc[protest.trigger_index], protest.event_code, rules)
             if code in codebook:
                 refined[id(protest)] = code

@@ -25,7 +25,7 @@ SIMPLE_SLOTS = frozenset(
      "xcomp_target", "xcomp_further_target", "own_government", "own_people", "condition_subject", "addressee",
      "situation_country", "place_people", "object_place", "from_place"}
 )
-PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_prep")
+PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_prep", "purpose_prep")
 PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {

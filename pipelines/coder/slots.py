@@ -92,6 +92,15 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return [t for x in children(clause, "xcomp") for near in complement_targets(x) for t in directed_objects(near)]
     if kind == "xcomp_prep":
         return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
+    if kind == "purpose_prep":
+        # "began a hunger strike *to protest against X*": whom the act's purpose is directed at
+        carriers = [trigger]
+        if is_noun and trigger.dep_ == "dobj":
+            carriers.append(trigger.head)
+        elif is_noun and trigger.dep_ == "pobj" and trigger.head.head.pos_ == "VERB":
+            carriers.append(trigger.head.head)  # "went on hunger strike to protest…"
+        purposes = [c for carrier in carriers for c in children(carrier, "advcl", "xcomp", "acl")]
+        return [o for p in purposes for o in prep_objects(p, word)]
     if kind == "subtree_prep":
         return _nearest_prep_objects(trigger, word)
     if kind == "verb_prep":
