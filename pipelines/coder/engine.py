@@ -800,16 +800,24 @@ def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:
     for event in events.values():
         trigger = doc[event.trigger_index]
         for other in events.values():
-            if other is event or other.event_code[:2] != event.event_code[:2] or _pair_key(other) != _pair_key(event):
+            if other is event or _pair_key(other) != _pair_key(event) or not _one_family(other.event_code, event.event_code):
                 continue
             if trigger.dep_ in ("dobj", "obj") and other.trigger_index == trigger.head.i:
                 dropped.add(id(other))
+            elif trigger.dep_ == "advcl" and is_infinitive(trigger) and trigger.head.i == other.trigger_index:
+                # "will meet in Cairo *to discuss* the dam": what the meeting is for is that meeting
+                dropped.add(id(event))
             elif (_conjoined(trigger, doc[other.trigger_index]) and other.event_code in MEANS_OF_FORCE
                   and event.event_code == other.event_code[:2] + "0"):
                 # "shot and killed two teenagers": one act; the root-level code of the two
                 # conjoined verbs gives way to the more specific one
                 dropped.add(id(event))
     return {key: e for key, e in events.items() if id(e) not in dropped} if dropped else events
+
+
+def _one_family(one: str, other: str) -> bool:
+    """One root, or a meeting and its announcement (036 and 04x): codes one act may carry twice."""
+    return one[:2] == other[:2] or {one, other[:2]} == {"036", "04"} or {other, one[:2]} == {"036", "04"}
 
 
 # Codes that say how force was used (small arms, artillery, aircraft): "shot and killed",

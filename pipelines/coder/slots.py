@@ -191,10 +191,15 @@ def _present(token: Tok | None) -> list[Tok]:
 # "marched *in* protest", "gathered *for* a rally", "met *at* a summit": the verb's subject does
 # the nominal event. ("despite negotiations", "after the attack" say nothing of who did them.)
 PARTICIPATION_PREPS = frozenset({"in", "for", "at"})
+# "is *on* a visit", "embarked on a tour": these verbs' subjects are on the trip ("cracked down on
+# protests" is no protest by the police).
+ON_VERBS = frozenset({"be", "go", "embark", "set"})
 
 
 def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
     """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "on" and noun.head.head.lemma_.lower() in ON_VERBS:
+        return _present(subject_of(noun.head.head, rules))  # "is on an official visit to Laos"
     if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS and noun.head.head.pos_ == "VERB":
         verb = noun.head.head
         if children(verb, "nsubjpass", "auxpass") or (noun.head.lower_ == "for" and direct_object(verb) is not None):
