@@ -53,6 +53,7 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 # Pronouns that can stand for a state or an organisation ("Hungary said *it* will support…").
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 # Kinds whose capitalised words must be capitalised in the text: "Turkey" the country, not "turkey".
 CONTEXT_KINDS = frozenset({"alias", "group"})  # readings that depend on the document
 NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization", "alias", "not_actor"})
@@ -301,6 +302,7 @@ class DocActors:
         self.discards = discards  # (start, end, discard phrase) found in the text
         self._resolving: set[int] = set()  # subjects being resolved for a pronoun (no cycles)
         self.memo: dict[tuple, object] = {}  # the engine's per-document lookups (places)
+        self.coded: list = []  # the events of the sentences coded so far (the engine's `Event`s)
         self._named = self._named_countries()
 
     def story_discard(self) -> Discard | None:
@@ -327,13 +329,15 @@ class DocActors:
             current = current.head
         return False
 
-    def _named_countries(self) -> list[tuple[int, str]]:
-        """(token index, country) of every country named as a possible actor, in order."""
+    def _named_countries(self) -> list[tuple[int, str, int]]:
+        """(token index, country, weight) of every country named as a possible actor, in order. A
+        nationality adjective weighs half a name: a story names the others it is about by their
+        nationality ("expelled two *Russian* diplomats", in a story about Moldova)."""
         named = []
         for mention in self.mentions():
             if mention.country and mention.kind in ("country", "adjective", "capital", "seat", "named"):
                 if not self.is_place(self.doc[mention.end - 1]):
-                    named.append((mention.start, mention.country))
+                    named.append((mention.start, mention.country, 1 if mention.kind == "adjective" else 2))
         return named
 
     def reread_capitals(
@@ -363,13 +367,13 @@ class DocActors:
     def place_context(self, sentence_start: int, sentence_end: int, skip: int | None = None) -> tuple[str, ...]:
         """Countries a place name in this sentence most likely belongs to: those the sentence
         names, then those named before it, most recent first (`skip`: a mention's own position)."""
-        here = [country for position, country in self._named if sentence_start <= position < sentence_end and position != skip]
+        here = [country for position, country, _ in self._named if sentence_start <= position < sentence_end and position != skip]
         return tuple(dict.fromkeys([*here, *self.countries_before(sentence_start)]))
 
     def countries_before(self, index: int) -> list[str]:
         """Distinct countries named before a token, most recent first."""
         recent: list[str] = []
-        for position, country in reversed(self._named):
+        for position, country, _ in reversed(self._named):
             if position < index and country not in recent:
                 recent.append(country)
         return recent
@@ -429,9 +433,9 @@ class DocActors:
     def home_country(self, before: int) -> str | None:
         """The story's own country so far: the most often named (the earliest on a tie)."""
         counts: dict[str, int] = {}
-        for position, country in self._named:
+        for position, country, weight in self._named:
             if position < before:
-                counts[country] = counts.get(country, 0) + 1
+                counts[country] = counts.get(country, 0) + weight
         return max(counts, key=lambda country: counts[country]) if counts else None
 
     def localize(
@@ -468,7 +472,7 @@ class DocActors:
             home = next((c for c in (clause_place(), place_country(), self.home_country(sentence_end)) if c in domestic), None)
             domestic = sorted(domestic, key=lambda country: country != home)
         if nationals_are_foreign and domestic and all(self._by_nationality(c) for c in counterparts if c.country and c.agent):
-            story = self.home_country(self.doc[actor.head].sent.start)
+            story = self.home_country(self.doc[actor.head].sent.start) or self.home_country(sentence_end)
             for country, origin in ((story, "the story"), (place_country(), "the place named")):
                 if country is not None and country not in domestic:
                     return _with_country(actor, country, f"{origin}, not the other actor's nationality")
@@ -502,6 +506,8 @@ class DocActors:
         if not person and pronoun.lower_ not in STATE_PRONOUNS:
             return []
         for governor in governors(pronoun):
+            if pronoun.dep_ in ("dobj", "dative") and pronoun.head == governor:
+                continue  # "the service accused *them*": an object is not its own clause's subject
             subject = next((c for dep, c in kids(governor) if dep in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
             if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
                 if pronoun in subject.subtree:
@@ -510,6 +516,11 @@ class DocActors:
                 self._resolving.add(subject.i)
                 try:
                     actors = [a for a in self.resolve(subject) if not person or a.agent]
+                    if not actors and pronoun.lower_ in PLURAL_PRONOUNS:
+                        # "The expulsion *of two Russian diplomats* was announced days after the
+                        # service accused *them*": the people the subject's phrase names
+                        actors = next((found for t in subject.subtree if t != subject and t.tag_ in ("NNS", "NNPS")
+                                       if (found := [a for a in self.resolve(t) if a.agent])), [])
                 finally:
                     self._resolving.discard(subject.i)
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]

@@ -28,10 +28,11 @@ ORGANIZATIONS_FILE = "organizations.yaml"
 CONTEXT_FILE = "context.yaml"
 NAMED_FILE = "named.yaml"
 PEOPLE_FILE = "people.yaml"
+DISCARDS_FILE = "discards.yaml"
 REQUIRED_FILES = (AGENTS_FILE, CONTEXT_FILE, COUNTRIES_FILE, ORGANIZATIONS_FILE)
-# named.yaml and people.yaml are optional so that a researcher's own dictionary folder needs only
+# named.yaml, people.yaml and discards.yaml are optional so that a researcher's own dictionary folder needs only
 # the four files.
-OPTIONAL_FILES = (NAMED_FILE, PEOPLE_FILE)
+OPTIONAL_FILES = (NAMED_FILE, PEOPLE_FILE, DISCARDS_FILE)
 FILE_NAMES = tuple(sorted(REQUIRED_FILES + OPTIONAL_FILES))
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")
@@ -731,6 +732,7 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
     for name, key in ((NAMED_FILE, "named"), (PEOPLE_FILE, "people")):  # named actors, then people
         if name in parsed:
             people += _load_named(*parsed[name], country_codes, set(agent_lines), phrases, key, organization_codes)
+    discards = _load_discards(*parsed[DISCARDS_FILE]) if DISCARDS_FILE in parsed else ()
     return ActorDictionary(
         countries=countries,
         agents=agents,
@@ -741,7 +743,24 @@ def load_actor_dictionary(directory: Path | None = None) -> ActorDictionary:
         files=tuple(sorted(files)),
         not_actors=not_actors,
         people=people,
+        discards=discards,
     )
+
+
+def _load_discards(path: Path, root: _Node) -> tuple[Discard, ...]:
+    """Phrases that leave their sentence (or, with `story: true`, their story) uncoded."""
+    top = _mapping(path, root, "the file", {"discards"}, {"discards"})
+    seen = _Seen("discard phrase")
+    discards = []
+    for node in _sequence(path, top["discards"], "discards"):
+        fields = _mapping(path, node, "a discard", {"phrase", "story", "note"}, {"phrase"})
+        phrase = _text(path, fields["phrase"], "discard phrase")
+        seen.add(phrase_key(phrase), "a discard", path, fields["phrase"].line, phrase)
+        story = fields.get("story")
+        if story is not None and story.kind != "bool":
+            raise DictionaryError(path, story.line, "'story' must be true or false")
+        discards.append(Discard(phrase, bool(story.value) if story is not None else False))
+    return tuple(discards)
 
 
 # --- combining dictionaries --------------------------------------------------------------------

@@ -215,6 +215,7 @@ class EventCoder:
             positions = maybe[bisect.bisect_left(maybe, sentence.start) : bisect.bisect_left(maybe, sentence.end)]
             if positions or trace:  # a sentence with no possible trigger codes nothing
                 events.extend(self._code_sentence(sentence, index, positions, doc_actors, document, trace))
+                doc_actors.coded = events  # what later sentences may refer back to ("rejected the demands")
         return CodedDocument(document=document, events=tuple(events), n_sentences=len(sentences), n_tokens=len(doc))
 
     def code_text(self, text: str, story_date: dt.date | None = None, doc_id: str = "text") -> list[Event]:
@@ -335,6 +336,9 @@ class EventCoder:
         sources = self._own_place(sources, doc_actors)
         own = {source.country for source in sources if source.country} if rule.foreign_target else set()
         targets = self._own_place(self._fill(rule, rule.target, trigger, doc_actors, skip=own), doc_actors)
+        if rule.pos == "verb" and "dobj" in rule.target and {t.head for t in targets} <= {s.head for s in sources}:
+            # no target, or only the source again ("were condemned *by the party*" fills "prep:by")
+            targets = _referred_back(direct_object(trigger), doc_actors) or targets
         if rule.code[:2] in ATTACK_ROOTS:
             targets = tuple(_capital_as_territory(t, doc_actors) for t in targets)
         end = trigger.sent.end  # the story's country so far, this sentence included
@@ -1031,6 +1035,42 @@ def _capital_as_territory(actor: Actor, doc_actors: DocActors) -> Actor:
 
 CITY_PARTS = PLACE_NOUNS | ADMIN_NOUNS | {"suburb", "outskirt", "outskirts", "neighbourhood", "neighborhood", "district", "area", "quarter",
                                           "airport", "centre", "center", "street", "streets"}
+
+
+# Nouns that refer back to an event of the story ("The Rapid Support Forces rejected *the
+# appeal*"), and the roots of the events they can name; () is any event ("the move").
+ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("demand", "call", "request", "ultimatum"), ("10", "02", "13")),
+    **dict.fromkeys(("appeal", "plea"), ("02", "10")),
+    **dict.fromkeys(("offer", "proposal", "plan", "initiative", "invitation"), ("03", "05", "02", "04")),
+    **dict.fromkeys(("move", "decision", "step", "measure", "action"), ()),
+    **dict.fromkeys(("detention", "arrest", "crackdown"), ("17",)),
+    **dict.fromkeys(("expulsion", "deportation"), ("16", "17", "20")),
+    **dict.fromkeys(("attack", "strike", "bombing", "shelling", "killing", "raid", "assault", "offensive"), ("18", "19", "20")),
+    **dict.fromkeys(("accusation", "allegation", "criticism", "charge"), ("11",)),
+    **dict.fromkeys(("sanction", "embargo"), ("16",)),
+    **dict.fromkeys(("threat", "warning"), ("13",)),
+}
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
+    """ "*The* Rapid Support Forces rejected *the appeal*", "Moscow denounced *the move*": a
+    definite event noun with no owner of its own is the story's latest such event; its doer is
+    the one acted on."""
+    if obj is None or not doc_actors.coded:
+        return ()
+    roots = ANAPHORIC_EVENTS.get(obj.lemma_.lower())
+    if roots is None or not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in obj.children):
+        return ()
+    if any(c.dep_ in ("poss", "acl", "relcl", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by", "from"))
+           for c in obj.children):
+        return ()  # "the demands of the students", "Egypt's demand": the phrase names its own
+    earlier = next((e for e in reversed(doc_actors.coded) if not roots or e.event_code[:2] in roots), None)
+    if earlier is None:
+        return ()
+    reason = f"'{obj.text}' refers back to {earlier.rule_id} in sentence {earlier.sentence_index + 1}"
+    return (replace(earlier.source, reason=f"{earlier.source.reason}; {reason}"),)
 
 
 def _reciprocal(trigger: Tok) -> bool:

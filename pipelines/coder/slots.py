@@ -59,6 +59,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
             # "renewed its demand on Monday *that Israel* ease…": the parser hangs the clause on the
             # light verb, as a complement or (mistaken) as an adverbial clause still marked "that"
             clauses = [c for dep, c in kids(trigger.head) if dep == "ccomp" or (dep == "advcl" and _marked(c, ("that",)))]
+        if not is_noun and not clauses:
+            # "saying in a statement *that the army* had broken…": the parser hangs it on the noun
+            clauses = [c for p in children(clause, "prep") for o in children(p, "pobj") for c in children(o, "acl") if _marked(c, ("that",))]
         return [s for c in clauses for s in _present(own_subject(c))]
     if kind == "condition_subject":
         # "threatened to strike *unless Israel* rescinded…": whom the condition is put to
@@ -273,6 +276,8 @@ def _noun_speaker(noun: Tok) -> Tok | None:
     if owner is not None:
         return owner
     verb = governing_verb(noun)
+    if verb is None and noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ == "VERB":
+        return clause_subject(noun.head.head)  # "saying *in a statement* that…", "said in a speech"
     return own_subject(verb) if verb is not None and noun.dep_ in ("dobj", "obj") else None
 
 

@@ -41,7 +41,9 @@ def is_passive(verb: Tok) -> bool:
 
 
 def _participle(verb: Tok) -> bool:
-    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+    """A bare past participle on a noun; not a clause with its own subject that the parser hung
+    on a noun ("a statement that the army *had broken*…")."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(dep in ("nsubj", "aux", "mark") for dep, _ in kids(verb))
 
 
 def own_subject(verb: Tok) -> Tok | None:

@@ -65,7 +65,8 @@ def country_phrases(dictionary: ActorDictionary) -> dict[str, tuple[str, str]]:
 def test_shipped_dictionaries_load_with_a_version(shipped: ActorDictionary) -> None:
     assert len(shipped.version) == 12 and int(shipped.version, 16) >= 0
     assert shipped.files == (
-        "agents.yaml", "context.yaml", "countries.yaml", "named.yaml", "organizations.yaml", "people.yaml"
+        "agents.yaml", "context.yaml", "countries.yaml", "discards.yaml", "named.yaml", "organizations.yaml",
+        "people.yaml",
     )
     assert load_actor_dictionary().version == shipped.version
 
@@ -449,3 +450,20 @@ def test_regions_are_places_of_one_country_and_never_actors(tmp_path: Path, ship
     error = load_error(write_dictionary(tmp_path, countries=countries))
     assert (Path(error.path).name, error.line) == ("countries.yaml", 7)
     assert "region 'Kaesong Region'" in error.message and "PRK" in error.message
+
+
+def test_discard_phrases_load_and_a_bad_one_names_its_line(tmp_path: Path) -> None:
+    discards = "discards:\n  - phrase: stoppage time\n    story: true\n  - phrase: friendly match\n"
+    dictionary = load_actor_dictionary(write_dictionary(tmp_path, discards=discards))
+    assert [(d.phrase, d.story) for d in dictionary.discards] == [("stoppage time", True), ("friendly match", False)]
+    error = load_error(write_dictionary(tmp_path, discards="discards:\n  - phrase: half-time\n    story: maybe\n"))
+    assert (Path(error.path).name, error.line) == ("discards.yaml", 3)
+    error = load_error(write_dictionary(tmp_path, discards="discards:\n  - phrase: own goal\n  - phrase: Own Goal\n"))
+    assert error.line == 3 and "listed" in error.message
+
+
+def test_a_match_report_codes_nothing(code) -> None:
+    # the teams are countries by name; the report's wording gives it away
+    story = "Ghana beat Nigeria 2-1 on Saturday with a goal in stoppage time. The two sides meet again in June."
+    assert code(story) == set()
+    assert code("Ghana criticized Nigeria on Saturday. The two sides meet again in June.") != set()

@@ -20,6 +20,7 @@ import pytest
 from pipelines.coder.actors import ActorFinder
 from pipelines.coder.actors_data import (
     DEFAULT_DIRECTORY,
+    DISCARDS_FILE,
     NAMED_FILE,
     PEOPLE_FILE,
     REQUIRED_FILES,
@@ -222,7 +223,7 @@ def test_people_without_named(tmp_path: Path, shipped: ActorDictionary) -> None:
 
 
 def test_version_covers_the_people_file(tmp_path: Path, shipped: ActorDictionary) -> None:
-    copy_required(tmp_path, NAMED_FILE, PEOPLE_FILE)
+    copy_required(tmp_path, NAMED_FILE, PEOPLE_FILE, DISCARDS_FILE)
     assert load_actor_dictionary(tmp_path).version == shipped.version
     with (tmp_path / PEOPLE_FILE).open("a", encoding="utf-8") as handle:
         handle.write("# a researcher's comment\n")
