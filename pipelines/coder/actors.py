@@ -793,6 +793,8 @@ def _modifiers(token: Tok, located: bool = False) -> Iterator[Tok]:
     preps = OWNER_PREPS | {"in"} if located else OWNER_PREPS
     if token.lemma_.lower() in VICTIM_NOUNS:
         preps = preps - {"of"}
+    if token.dep_ == "pobj" and token.head.lower_ == "of":
+        preps = preps - {"by"}  # "the seizure of [a tanker *by Iranian forces*]": the act's doer
     for dep, child in kids(token):
         if dep in MODIFIER_DEPS:
             yield child
