@@ -331,8 +331,8 @@ class DocActors:
 
     def _named_countries(self) -> list[tuple[int, str, int]]:
         """(token index, country, weight) of every country named as a possible actor, in order. A
-        nationality adjective weighs half a name: a story names the others it is about by their
-        nationality ("expelled two *Russian* diplomats", in a story about Moldova)."""
+        nationality adjective weighs half a name where `home_country` is asked to weigh: a story
+        may name the others it is about by their nationality ("expelled two *Russian* diplomats")."""
         named = []
         for mention in self.mentions():
             if mention.country and mention.kind in ("country", "adjective", "capital", "seat", "named"):
@@ -430,12 +430,13 @@ class DocActors:
         actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
         return actors
 
-    def home_country(self, before: int) -> str | None:
-        """The story's own country so far: the most often named (the earliest on a tie)."""
+    def home_country(self, before: int, by_name: bool = False) -> str | None:
+        """The story's own country so far: the most often named (the earliest on a tie).
+        `by_name`: a nationality adjective weighs half a name (see `localize`)."""
         counts: dict[str, int] = {}
         for position, country, weight in self._named:
             if position < before:
-                counts[country] = counts.get(country, 0) + weight
+                counts[country] = counts.get(country, 0) + (weight if by_name else 1)
         return max(counts, key=lambda country: counts[country]) if counts else None
 
     def localize(
@@ -472,7 +473,9 @@ class DocActors:
             home = next((c for c in (clause_place(), place_country(), self.home_country(sentence_end)) if c in domestic), None)
             domestic = sorted(domestic, key=lambda country: country != home)
         if nationals_are_foreign and domestic and all(self._by_nationality(c) for c in counterparts if c.country and c.agent):
-            story = self.home_country(self.doc[actor.head].sent.start) or self.home_country(sentence_end)
+            # (in the story's first sentence, that sentence: "the expulsion of two *Russian*
+            # diplomats was announced by *Moldova's* ministry after the country's service…")
+            story = self.home_country(self.doc[actor.head].sent.start) or self.home_country(sentence_end, by_name=True)
             for country, origin in ((story, "the story"), (place_country(), "the place named")):
                 if country is not None and country not in domestic:
                     return _with_country(actor, country, f"{origin}, not the other actor's nationality")
