@@ -336,9 +336,13 @@ class EventCoder:
         sources = self._own_place(sources, doc_actors)
         own = {source.country for source in sources if source.country} if rule.foreign_target else set()
         targets = self._own_place(self._fill(rule, rule.target, trigger, doc_actors, skip=own), doc_actors)
-        if rule.pos == "verb" and "dobj" in rule.target and {t.head for t in targets} <= {s.head for s in sources}:
-            # no target, or only the source again ("were condemned *by the party*" fills "prep:by")
-            targets = _referred_back(direct_object(trigger), doc_actors) or targets
+        if rule.pos == "verb" and {t.head for t in targets} <= {s.head for s in sources}:
+            # no target, or only the source again ("were condemned *by the party*" fills "prep:by"):
+            # the object (or, for "the arrest drew condemnation", the subject) may name an earlier event
+            for slot, token in (("dobj", direct_object(trigger)), ("subject", clause_subject(trigger))):
+                if slot in rule.target and (referred := _referred_back(token, doc_actors)):
+                    targets = referred
+                    break
         if rule.code[:2] in ATTACK_ROOTS:
             targets = tuple(_capital_as_territory(t, doc_actors) for t in targets)
         end = trigger.sent.end  # the story's country so far, this sentence included
@@ -1038,11 +1042,13 @@ CITY_PARTS = PLACE_NOUNS | ADMIN_NOUNS | {"suburb", "outskirt", "outskirts", "ne
 
 
 # Nouns that refer back to an event of the story ("The Rapid Support Forces rejected *the
-# appeal*"), and the roots of the events they can name; () is any event ("the move").
+# appeal*"), and the codes (or their first digits) of the events they can name; () is any event
+# ("the move").
 ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("demand", "call", "request", "ultimatum"), ("10", "02", "13")),
     **dict.fromkeys(("appeal", "plea"), ("02", "10")),
     **dict.fromkeys(("offer", "proposal", "plan", "initiative", "invitation"), ("03", "05", "02", "04")),
+    **dict.fromkeys(("deal", "agreement", "accord", "pact", "treaty"), ("057", "030", "031", "06")),
     **dict.fromkeys(("move", "decision", "step", "measure", "action"), ()),
     **dict.fromkeys(("detention", "arrest", "crackdown"), ("17",)),
     **dict.fromkeys(("expulsion", "deportation"), ("16", "17", "20")),
@@ -1066,7 +1072,7 @@ def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
     if any(c.dep_ in ("poss", "acl", "relcl", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by", "from"))
            for c in obj.children):
         return ()  # "the demands of the students", "Egypt's demand": the phrase names its own
-    earlier = next((e for e in reversed(doc_actors.coded) if not roots or e.event_code[:2] in roots), None)
+    earlier = next((e for e in reversed(doc_actors.coded) if e.event_code.startswith(roots or ("",))), None)
     if earlier is None:
         return ()
     reason = f"'{obj.text}' refers back to {earlier.rule_id} in sentence {earlier.sentence_index + 1}"
