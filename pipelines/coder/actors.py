@@ -30,7 +30,7 @@ from pipelines.coder.actors_data import (
     split_actor_code,
 )
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.syntax import governors, kids
+from pipelines.coder.syntax import governors, kids, own_subject
 from pipelines.coder.types import Actor
 
 # Armed men who fight their own state (see `localize` and the engine's `_distinct`).
@@ -527,7 +527,28 @@ class DocActors:
                 finally:
                     self._resolving.discard(subject.i)
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
-        return []
+        return self._previous_subject(pronoun, person)
+
+    def _previous_subject(self, pronoun: Tok, person: bool) -> list[Actor]:
+        """ "Russia expelled two diplomats. *It* also accused Estonia…": a pronoun subject of a
+        sentence's main clause stands for the main subject of the sentence before."""
+        clause = pronoun.head
+        if pronoun.dep_ not in ("nsubj", "nsubjpass") or not (clause.dep_ == "ROOT" or (clause.dep_ == "conj" and clause.head.dep_ == "ROOT")):
+            return []
+        start = pronoun.sent.start
+        if start == 0:
+            return []
+        previous = self.doc[start - 1].sent
+        root = next((t for t in previous if t.dep_ == "ROOT"), None)
+        subject = own_subject(root) if root is not None else None
+        if subject is None or subject.lower_ in PRONOUNS or subject.i in self._resolving:
+            return []
+        self._resolving.add(subject.i)
+        try:
+            actors = [a for a in self.resolve(subject) if not person or a.agent]
+        finally:
+            self._resolving.discard(subject.i)
+        return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r} in the sentence before: {a.reason}") for a in actors]
 
     def _mention_actors(self, token: Tok, mention: Mention) -> list[Actor]:
         """A token inside a dictionary phrase that is itself the actor: "Japan", "the Kremlin"."""
