@@ -541,11 +541,13 @@ class DocActors:
         previous = self.doc[start - 1].sent
         root = next((t for t in previous if t.dep_ == "ROOT"), None)
         subject = own_subject(root) if root is not None else None
-        if subject is None or subject.lower_ in PRONOUNS or subject.i in self._resolving:
+        if subject is None or subject.i in self._resolving:
             return []
         self._resolving.add(subject.i)
         try:
-            actors = [a for a in self.resolve(subject) if not person or a.agent]
+            # a pronoun there refers further back ("They discussed security. *He* later flew…")
+            found = self._antecedent(subject) if subject.lower_ in PRONOUNS else self.resolve(subject)
+            actors = [a for a in found if not person or a.agent]
         finally:
             self._resolving.discard(subject.i)
         return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r} in the sentence before: {a.reason}") for a in actors]
