@@ -43,7 +43,8 @@ VICTIM_NOUNS = frozenset({"killing", "murder", "death", "arrest", "detention", "
                           "kidnapping", "massacre", "assassination", "imprisonment", "jailing", "disappearance",
                           "rape", "beating", "shooting", "persecution", "mistreatment", "treatment", "bombing",
                           "bombardment", "shelling", "attack", "strike", "airstrike", "raid", "siege", "invasion",
-                          "occupation", "targeting", "slaughter", "displacement", "expulsion", "deportation"})
+                          "occupation", "targeting", "slaughter", "displacement", "expulsion", "deportation",
+                          "release", "freeing", "extradition", "handover"})
 SIBLING_AGENT_DEPS = frozenset({"amod", "compound", "nmod"})
 OWNER_PREPS = frozenset({"of", "from", "for", "by"})
 # A country that is the object of these prepositions is where something happened, not who.
