@@ -339,8 +339,8 @@ class EventCoder:
         if rule.pos == "verb" and {t.head for t in targets} <= {s.head for s in sources}:
             # no target, or only the source again ("were condemned *by the party*" fills "prep:by"):
             # the object (or, for "the arrest drew condemnation", the subject) may name an earlier event
-            for slot, token in (("dobj", direct_object(trigger)), ("subject", clause_subject(trigger))):
-                if slot in rule.target and (referred := _referred_back(token, doc_actors)):
+            for slot, find in (("dobj", direct_object), ("subject", clause_subject)):
+                if slot in rule.target and (referred := _referred_back(find(trigger), doc_actors)):
                     targets = referred
                     break
         if rule.code[:2] in ATTACK_ROOTS:
