@@ -517,18 +517,23 @@ class DocActors:
                 if pronoun in subject.subtree:
                     continue  # "its forces said…": the pronoun is inside that subject
                 # "he"/"she" stands for a person: an actor with a role ("the president said he…").
-                self._resolving.add(subject.i)
-                try:
-                    actors = [a for a in self.resolve(subject) if not person or a.agent]
-                    if not actors and pronoun.lower_ in PLURAL_PRONOUNS:
-                        # "The expulsion *of two Russian diplomats* was announced days after the
-                        # service accused *them*": the people the subject's phrase names
-                        actors = next((found for t in subject.subtree if t != subject and t.tag_ in ("NNS", "NNPS")
-                                       if (found := [a for a in self.resolve(t) if a.agent])), [])
-                finally:
-                    self._resolving.discard(subject.i)
+                actors = self._referent(subject, person, self.resolve)
+                if not actors and pronoun.lower_ in PLURAL_PRONOUNS:
+                    # "The expulsion *of two Russian diplomats* was announced days after the
+                    # service accused *them*": the people the subject's phrase names
+                    actors = next((found for t in subject.subtree if t != subject and t.tag_ in ("NNS", "NNPS")
+                                   if (found := self._referent(subject, True, lambda _, t=t: self.resolve(t)))), [])
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return self._previous_subject(pronoun, person)
+
+    def _referent(self, subject: Tok, person: bool, read: Callable[[Tok], list[Actor]]) -> list[Actor]:
+        """`read(subject)`, guarded against resolving the same subject again from inside (a pronoun
+        chain); a person pronoun keeps only actors with a role."""
+        self._resolving.add(subject.i)
+        try:
+            return [a for a in read(subject) if not person or a.agent]
+        finally:
+            self._resolving.discard(subject.i)
 
     def _previous_subject(self, pronoun: Tok, person: bool) -> list[Actor]:
         """ "Russia expelled two diplomats. *It* also accused Estonia…": a pronoun subject of a
@@ -544,13 +549,8 @@ class DocActors:
         subject = own_subject(root) if root is not None else None
         if subject is None or subject.i in self._resolving:
             return []
-        self._resolving.add(subject.i)
-        try:
-            # a pronoun there refers further back ("They discussed security. *He* later flew…")
-            found = self._antecedent(subject) if subject.lower_ in PRONOUNS else self.resolve(subject)
-            actors = [a for a in found if not person or a.agent]
-        finally:
-            self._resolving.discard(subject.i)
+        # a pronoun there refers further back ("They discussed security. *He* later flew…")
+        actors = self._referent(subject, person, self._antecedent if subject.lower_ in PRONOUNS else self.resolve)
         return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r} in the sentence before: {a.reason}") for a in actors]
 
     def _mention_actors(self, token: Tok, mention: Mention) -> list[Actor]:

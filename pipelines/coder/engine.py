@@ -33,7 +33,7 @@ from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import ADMIN_NOUNS, PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
-from pipelines.coder.slots import about_scope, slot_tokens
+from pipelines.coder.slots import about_scope, purpose_clauses, slot_tokens
 from pipelines.coder.syntax import (
     CLAUSE_DEPS,
     children,
@@ -441,9 +441,7 @@ class EventCoder:
                 for purpose in children(trigger.head, "advcl"):
                     if is_infinitive(purpose):
                         scope += [purpose, *about_scope(purpose)]
-            # The words as written too: spaCy's lemma is not always the listed form ("media" →
-            # "medium", "taxes" → "taxis", "arms" → "arm").
-            memo[key] = frozenset([t.lemma_.lower() for t in scope] + [t.lower_ for t in scope]) | _hyphenated(scope)
+            memo[key] = _words(scope) | _hyphenated(scope)
         return memo[key]
 
     def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
@@ -453,7 +451,7 @@ class EventCoder:
         # what a deadline is set for: "gave the junta a week *to release* the president"
         purposes = [t for p in children(carrier, "advcl") if is_infinitive(p) for t in (p, *about_scope(p))]
         if purposes:
-            scope = scope | {t.lemma_.lower() for t in purposes} | {t.lower_ for t in purposes}
+            scope = scope | _words(purposes)
         for name in rule.refine:
             other = self.rules.by_id[name]
             if other.about is not None and other.about.isdisjoint(scope):
@@ -782,14 +780,10 @@ def _protest_topic(trigger: Tok, code: str, rules: RuleSet) -> str:
     """The protest's code with the digit of what it is about or for: its own phrase and the
     clauses of purpose on it (or on the light verb that carries it): "staged demonstrations *to
     demand political reforms*" (1412), "blocked roads *demanding that he be reinstated*" (1441)."""
-    carriers = [trigger]
-    if trigger.dep_ in ("dobj", "pobj") and trigger.pos_ in ("NOUN", "PROPN"):
-        carriers.append(trigger.head if trigger.dep_ == "dobj" else trigger.head.head)
     scope = [*about_scope(trigger, max_depth=6)]
-    for carrier in carriers:
-        for purpose in children(carrier, "advcl", "xcomp", "acl"):
-            scope += [purpose, *about_scope(purpose, max_depth=6)]
-    words = {t.lemma_.lower() for t in scope} | {t.lower_ for t in scope}
+    for purpose in purpose_clauses(trigger, trigger.pos_ in ("NOUN", "PROPN")):
+        scope += [purpose, *about_scope(purpose, max_depth=6)]
+    words = _words(scope)
     for name, digit in PROTEST_TOPICS:
         if not words.isdisjoint(rules.word_class(name)):
             return code + digit
@@ -895,6 +889,12 @@ def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str
         code=(country or "") + agent, country=country, agent=agent, text=text,
         start=index, end=index + 1, head=index, reason=reason,
     )
+
+
+def _words(tokens: Iterable[Tok]) -> frozenset[str]:
+    """Lemmas and the words as written (lower case): spaCy's lemma is not always the listed form
+    ("media" → "medium", "taxes" → "taxis", "arms" → "arm")."""
+    return frozenset(w for t in tokens for w in (t.lemma_.lower(), t.lower_))
 
 
 # Object heads that count what follows their "of".

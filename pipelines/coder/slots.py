@@ -99,19 +99,24 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
     if kind == "purpose_prep":
         # "began a hunger strike *to protest against X*": whom the act's purpose is directed at
-        carriers = [trigger]
-        if is_noun and trigger.dep_ == "dobj":
-            carriers.append(trigger.head)
-        elif is_noun and trigger.dep_ == "pobj" and trigger.head.head.pos_ == "VERB":
-            carriers.append(trigger.head.head)  # "went on hunger strike to protest…"
-        purposes = [c for carrier in carriers for c in children(carrier, "advcl", "xcomp", "acl")]
-        return [o for p in purposes for o in prep_objects(p, word)]
+        return [o for p in purpose_clauses(trigger, is_noun) for o in prep_objects(p, word)]
     if kind == "subtree_prep":
         return _nearest_prep_objects(trigger, word)
     if kind == "verb_prep":
         verb = governing_verb(trigger)
         return prep_objects(verb, word) if verb is not None else []
     return []
+
+
+def purpose_clauses(trigger: Tok, is_noun: bool) -> list[Tok]:
+    """The clauses of purpose on the trigger, or on the light verb that carries a noun trigger:
+    "began a hunger strike *to protest*…", "went on strike *demanding*…"."""
+    carriers = [trigger]
+    if is_noun and trigger.dep_ == "dobj":
+        carriers.append(trigger.head)
+    elif is_noun and trigger.dep_ == "pobj" and trigger.head.head.pos_ == "VERB":
+        carriers.append(trigger.head.head)  # "went on hunger strike to protest…"
+    return [c for carrier in carriers for c in children(carrier, "advcl", "xcomp", "acl")]
 
 
 # Prepositions that name whom an action is directed at ("cut off electricity *to* X", "impose
