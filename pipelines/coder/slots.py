@@ -204,6 +204,9 @@ PARTICIPATION_PREPS = frozenset({"in", "for", "at"})
 # "is *on* a visit", "embarked on a tour": these verbs' subjects are on the trip ("cracked down on
 # protests" is no protest by the police).
 ON_VERBS = frozenset({"be", "go", "embark", "set"})
+# "*after* talks with…", "*during* a visit to…": a meeting or a trip that sets the clause in time.
+TIME_PREPS = frozenset({"after", "following", "during"})
+TRAVEL_NOUNS = frozenset({"visit", "trip", "tour"})
 
 
 def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
@@ -217,6 +220,12 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
             # the attack": the subject suffered it or answers for it, it did not do it
             return []
         return _present(subject_of(verb, rules))
+    if (noun.dep_ == "pobj" and noun.head.lower_ in TIME_PREPS and noun.head.head.pos_ == "VERB"
+            and noun.lemma_.lower() in rules.word_class("meeting") | TRAVEL_NOUNS
+            and not children(noun.head.head, "nsubjpass", "auxpass")):
+        # "*After talks with* Iranian officials, the IAEA chief said…", "during a visit to Hanoi":
+        # the one whose clause it sets in time took part (not for an attack or an arrest)
+        return _present(subject_of(noun.head.head, rules))
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
         return []

@@ -64,6 +64,10 @@ def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], To
     whose the noun is; without it such a verb has no subject.
     """
     current = verb
+    if _trailing_participle(verb):
+        # "refused to allow girls to return to school, *drawing* condemnation": the parser hangs
+        # the participle on the embedded infinitive, whose subject (girls) is not the one acting.
+        current = verb.head.head
     for hop in range(max_hops):
         if hop and previous_dep == "xcomp" and (patient := passive_patient(current)) is not None:
             return patient
@@ -86,6 +90,16 @@ def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], To
         previous_dep = current.dep_
         current = current.head
     return None
+
+
+def _trailing_participle(verb: Tok) -> bool:
+    """A participle set off by a comma that hangs on an infinitive with a subject of its own, an
+    infinitive that itself completes a verb ("allowed girls to return, drawing…", "let them
+    return, drawing…")."""
+    head = verb.head
+    return (verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.doc[verb.i - 1].text == ","
+            and head.dep_ in ("ccomp", "xcomp") and (is_infinitive(head) or head.tag_ == "VB") and own_subject(head) is not None
+            and head.head is not head)
 
 
 def _misparsed_main_verb(verb: Tok) -> bool:
