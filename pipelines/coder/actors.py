@@ -744,12 +744,15 @@ OPPONENT_NOUNS = frozenset({"opponent", "critic"})
 SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
 # Nouns whose agent adjective says who: a body of people ("a militant group"), an attack by them
 # ("a jihadist assault", "militant attacks"), one of their roles ("a separatist leader", "a rebel
-# commander") or their places ("militant positions").
+# commander"), their places ("militant positions") or their vehicles ("a military convoy").
 GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "faction", "outfit", "network",
                          "cell", "wing", "force", "attack", "assault", "raid", "offensive", "ambush", "insurgency",
                          "leader", "commander", "chief", "spokesman", "spokeswoman", "spokesperson", "official",
                          "member", "figure", "boss", "representative", "negotiator", "delegate", "delegation",
-                         "camp", "base", "position", "stronghold", "hideout"})
+                         "camp", "base", "position", "stronghold", "hideout",
+                         # what armed men move in or hold: "a military convoy", "a military checkpoint"
+                         "convoy", "patrol", "unit", "checkpoint", "outpost", "installation", "barracks",
+                         "vehicle", "helicopter", "plane", "vessel", "ship"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
 

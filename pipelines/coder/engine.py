@@ -559,13 +559,17 @@ class EventCoder:
         return (_unnamed(PLACE_PEOPLE, place, obj.text, obj.i, reason),)
 
     def _territory(self, slot: str, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
-        """ "shelled Kharkiv", "captured the town of Shusha", "pulled out of Kherson": a named
-        place that is no actor itself stands for the state whose territory it is (a bare country).
+        """ "shelled Kharkiv", "captured the town of Shusha", "pulled out of Kherson", "struck a
+        power plant in Lviv": a named place that is no actor itself stands for the state whose
+        territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of"."""
         if slot == "object_place":
             # "captured Aleppo", and through the object "took control of Aleppo".
             obj = direct_object(trigger)
             tokens = [obj, *prep_objects(obj, "of"), *prep_objects(obj, "over")] if obj is not None else []
+            if obj is not None and obj.pos_ == "NOUN":
+                # "struck a power plant *in Lviv*": a site hit in a named place is that state's
+                tokens += [place for prep in ("in", "near", "outside") for place in prep_objects(obj, prep)]
         else:
             outs = [out for dep, out in kids(trigger) if dep in ("prep", "prt") and out.lower_ == "out"]  # "pulled out of"
             tokens = prep_objects(trigger, "from") + prep_objects(trigger, "of") + [o for out in outs for o in prep_objects(out, "of")]
