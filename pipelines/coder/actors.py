@@ -341,6 +341,17 @@ class DocActors:
                     named.append((mention.start, mention.country, 1 if mention.kind == "adjective" else 2))
         return named
 
+    def _last_country(self, before: int) -> str | None:
+        """The country of the last country, nationality or capital named before a token, as a
+        place too ("Protests continued *in Kenya*. The country's president…")."""
+        last = None
+        for mention in self.mentions():
+            if mention.start >= before:
+                break
+            if mention.country and mention.kind in ("country", "adjective", "capital"):
+                last = mention.country
+        return last
+
     def reread_capitals(
         self, shared: Callable[[str, str], bool], city_country: Callable[[str, tuple[str, ...]], str | None]
     ) -> None:
@@ -672,6 +683,13 @@ class DocActors:
             if countries:
                 found.reasons.append(f"'{token.text}' = {', '.join(countries)}")
             return bool(countries)
+        if token.dep_ == "poss" and token.lower_ in STATE_NOUNS and any(c.lower_ == "the" for c in token.children):
+            # "Protests continued in Kenya. *The country's* president…": the country named last
+            country = self._last_country(token.i)
+            if country is not None:
+                found.countries.append(country)
+                found.reasons.append(f"'the {token.text}' = {country}, the country named last")
+            return country is not None
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind == "agent":
             found.agent = self._stronger(found.agent, mention.agent)
@@ -734,6 +752,9 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
+# "the country's president", "the island's leader": a state named by what it is (singular: "the two
+# countries'" is `context.yaml`'s).
+STATE_NOUNS = frozenset({"country", "nation", "island", "kingdom", "republic", "emirate"})
 # People who back someone: not that someone's office ("supporters of the president" are CVL).
 SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
 # Offices of the state a title can give a person the dictionary knows as a former official (ELI).
