@@ -436,11 +436,21 @@ class DocActors:
         if not found.countries and not found.organizations:
             # "the police", "opposition activists": an agent whose country the sentence or story
             # must supply (see `localize`); without an agent it is no actor at all.
+            if agent and self._foreign(token, found):
+                # "demanded the withdrawal of *foreign* troops": someone else's, country unknown
+                return [replace(self._actor(None, None, agent, text, tokens, token.i, f"'{token.text}' ({agent}), foreign: country unknown"), foreign=True)]
             return [self._actor(None, None, agent, text, tokens, token.i, f"'{token.text}' ({agent}), country not named")] if agent else []
         reason = f"head '{token.text}'" + (f", agent {agent}" if agent else "") + f"; {found.reason}"
         actors = [self._actor(country, None, agent, text, tokens, token.i, reason) for country in found.countries]
         actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
         return actors
+
+    def _foreign(self, head: Tok, found: _Found) -> bool:
+        """ "foreign troops", "the withdrawal of foreign forces": the agent's word is marked as
+        someone else's ("the foreign minister" is an office of one's own)."""
+        words = [self.doc[i] for i in sorted({head.i, *found.tokens})]
+        return any(word.lemma_.lower() not in OWN_FOREIGN_OFFICES and any(t.lower_ in FOREIGN_WORDS for t in word.lefts)
+                   for word in words)
 
     def home_country(self, before: int, by_name: bool = False) -> str | None:
         """The story's own country so far: the most often named (the earliest on a tie).
@@ -472,7 +482,7 @@ class DocActors:
         mostly does these to its own people, so "Saudi Arabia sentenced a rights activist" is SAUHRI
         when nothing else says.
         """
-        if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
+        if actor.country or actor.foreign or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
         if actor.agent in INSURGENT_AGENTS and (place := next((c for c in counterparts if c.territory), None)):
             # "Gunmen attacked Kano", "fighters took control of Kidal": armed men are most likely
@@ -752,6 +762,10 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
+FOREIGN_WORDS = frozenset({"foreign", "overseas"})
+# Offices for dealing with other countries: "the foreign minister" is the story's own.
+OWN_FOREIGN_OFFICES = frozenset({"minister", "ministry", "secretary", "office", "service", "affairs", "intelligence",
+                                 "correspondent", "policy"})
 # "the country's president", "the island's leader": a state named by what it is (singular: "the two
 # countries'" is `context.yaml`'s).
 STATE_NOUNS = frozenset({"country", "nation", "island", "kingdom", "republic", "emirate"})

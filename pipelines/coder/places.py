@@ -45,11 +45,15 @@ NOT_PLACES = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "police", "most", "of", "union", "liberal", "independence", "bar", "parliament", "congress",
+    # the last word of an institution's or a site's name: "at Dhaka *University*", "the *Summit*"
+    "university", "airport", "temple", "bay", "springs", "forest", "mission", "liberty", "republic", "summit",
 })
 # "in the city of Homs": the name is the object of "of" under these nouns.
 PLACE_NOUNS = frozenset({"city", "town", "village", "capital", "port", "country"})
 # "in Sagaing region", "Idlib province": the name before such a word is the place.
 ADMIN_NOUNS = frozenset({"region", "province", "state", "district", "county", "governorate", "prefecture", "oblast"})
+# "at Dhaka University", "Kabul airport": a site named after its city is in that city.
+SITE_NOUNS = frozenset({"university", "airport", "stadium", "square", "prison", "port", "hospital", "mosque", "palace"})
 # Short names missing from pycountry, used only when the project's country dictionary is absent.
 COMMON_COUNTRY_NAMES = {
     "Britain": "GBR", "Great Britain": "GBR", "UK": "GBR", "South Korea": "KOR", "North Korea": "PRK",
@@ -323,7 +327,7 @@ def _is_name(phrase: Segment) -> bool:
 
 def _place_of(token: Tok, lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
     place = _named_place(token, lookup, context)
-    if place is None and token.lower_ in ADMIN_NOUNS and token.i > 0 and token.doc[token.i - 1].head == token:
+    if place is None and token.lower_ in ADMIN_NOUNS | SITE_NOUNS and token.i > 0 and token.doc[token.i - 1].head == token:
         place = _named_place(token.doc[token.i - 1], lookup, context)
     return place
 

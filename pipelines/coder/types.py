@@ -32,6 +32,7 @@ class Actor:
     reason: str  # how it was resolved, for the audit trail
     territory: bool = False  # a named place that stands for its state ("captured Aleppo")
     group: bool = False  # one of several countries a phrase refers back to ("both sides")
+    foreign: bool = False  # "foreign troops": of some other country, never given the story's
 
 
 @dataclass(frozen=True)
