@@ -436,6 +436,9 @@ class DocActors:
         if not found.countries and not found.organizations:
             # "the police", "opposition activists": an agent whose country the sentence or story
             # must supply (see `localize`); without an agent it is no actor at all.
+            if agent and (earlier := self._same_noun_before(token)):
+                # "the United Nations human rights envoy … *The envoy* had criticised…"
+                return earlier
             if agent and self._foreign(token, found):
                 # "demanded the withdrawal of *foreign* troops": someone else's, country unknown
                 return [replace(self._actor(None, None, agent, text, tokens, token.i, f"'{token.text}' ({agent}), foreign: country unknown"), foreign=True)]
@@ -444,6 +447,25 @@ class DocActors:
         actors = [self._actor(country, None, agent, text, tokens, token.i, reason) for country in found.countries]
         actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
         return actors
+
+    def _same_noun_before(self, token: Tok) -> list[Actor]:
+        """For a bare definite envoy noun ("the envoy", "the inspectors"), the actor the story
+        named with that noun in an earlier sentence, when every earlier such noun named the same
+        actor. (Not "the government" or "the police": those are mostly the story's own.)"""
+        if token.lemma_.lower() not in ENVOY_NOUNS or [t.lower_ for t in token.children] != ["the"]:
+            return []
+        lemma, start = token.lemma_, token.sent.start
+        earlier = [t for t in self.doc.tokens[:start] if t.lemma_ == lemma and t.pos_ == "NOUN"]
+        codes = {}
+        for other in earlier:
+            for actor in self._resolve_one(other):
+                if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
+                    codes[actor.code] = actor
+        if len(codes) != 1:
+            return []
+        actor = next(iter(codes.values()))
+        return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
+                        reason=f"'the {token.text}': the {token.text} named before ({actor.text}, {actor.code})")]
 
     def _foreign(self, head: Tok, found: _Found) -> bool:
         """ "foreign troops", "the withdrawal of foreign forces": the agent's word is marked as
@@ -762,6 +784,10 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
+# People sent by someone, who stay theirs when named again: "the UN envoy … the envoy".
+ENVOY_NOUNS = frozenset({"envoy", "ambassador", "emissary", "mediator", "negotiator", "delegation", "delegate",
+                         "spokesman", "spokeswoman", "spokesperson", "representative", "inspector", "monitor",
+                         "observer", "investigator", "mission", "peacekeeper"})
 FOREIGN_WORDS = frozenset({"foreign", "overseas"})
 # Offices for dealing with other countries: "the foreign minister" is the story's own.
 OWN_FOREIGN_OFFICES = frozenset({"minister", "ministry", "secretary", "office", "service", "affairs", "intelligence",

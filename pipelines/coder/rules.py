@@ -21,7 +21,7 @@ from pipelines.coder.yaml_lines import check_keys, line_of, load_yaml
 RULES_DIR = Path(__file__).parent / "data" / "rules"
 
 SIMPLE_SLOTS = frozenset(
-    {"subject", "speaker", "dobj", "iobj", "poss", "object_poss", "between", "passive_subject", "ccomp_subject", "xcomp_object",
+    {"subject", "speaker", "dobj", "iobj", "poss", "object_poss", "between", "parties", "passive_subject", "ccomp_subject", "xcomp_object",
      "xcomp_target", "xcomp_further_target", "own_government", "own_people", "condition_subject", "addressee",
      "situation_country", "place_people", "object_place", "from_place"}
 )

@@ -75,6 +75,18 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return []
     if kind == "between":
         return prep_objects(trigger, "between")
+    if kind == "parties":
+        # "Rwanda and Congo held *talks brokered* by Angola", "agreed to a truce mediated by
+        # Egypt": a participle on a noun names those whose talks or deal it is
+        if trigger.dep_ != "acl" or trigger.head.pos_ not in ("NOUN", "PROPN"):
+            return []
+        noun = trigger.head
+        if between := prep_objects(noun, "between"):
+            return between
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+        if noun.dep_ not in ("dobj", "pobj") or verb.pos_ not in ("VERB", "AUX"):
+            return []
+        return _present(subject_of(verb, rules))
     if kind == "situation_country":
         # "condemned the coup *in Niger*", "concern over the crackdown *in Belarus*": the engine
         # keeps only countries named as such (a capital or city is where, not who)
