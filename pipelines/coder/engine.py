@@ -1110,6 +1110,9 @@ def _distinct(source: Actor, target: Actor) -> bool:
     """
     if source.code == target.code:
         return False
+    if source.country is not None and source.country == target.country and {source.agent, target.agent} == {"GOV", None}:
+        # "Iran and Saudi Arabia agreed to reopen *their* embassies": a state and its own government are one actor
+        return False
     if source.country is not None and source.country == target.country and target.agent is None:
         # Except armed men taking or striking a place of their own state: "Syrian rebels seized
         # Aleppo" is SYRREB -> SYR.
