@@ -532,10 +532,18 @@ class EventCoder:
     def _implied_authorities(self, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """ "Two journalists were arrested in Cairo": arrests, jailings and expulsions are done by
         the state, here the unnamed authorities (GOV) of the place where it happened. Without a
-        named place nothing is guessed (a foreigner arrested abroad is common)."""
+        named place nothing is guessed (a foreigner arrested abroad is common), except for the
+        opposition of a named country, which its own state arrests: "Zambian opposition leader
+        Hakainde Hichilema was arrested" → ZMBGOV."""
         place = self._trigger_place(trigger, doc_actors)
         if place is None:
-            return None
+            patient = direct_object(trigger) if trigger.pos_ == "VERB" else None
+            home = next((a.country for a in doc_actors.resolve(patient) if a.agent == "OPP" and a.country), None) if patient else None
+            if home is None:
+                return None
+            reason = f"'{trigger.text}' with no doer named: the opposition of {home} is arrested by its own state"
+            return Actor(code=home + IMPLIED_AUTHORITY, country=home, agent=IMPLIED_AUTHORITY, text="(authorities, not named)",
+                         start=trigger.i, end=trigger.i + 1, head=trigger.i, reason=reason)
         reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({place.country})"
         return _unnamed(IMPLIED_AUTHORITY, place, "(authorities, not named)", trigger.i, reason)
 
