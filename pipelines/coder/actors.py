@@ -55,6 +55,9 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+# Bodies that act but are no person: "he" and "his" do not stand for them.
+INSTITUTION_NOUNS = frozenset({"court", "government", "ministry", "parliament", "army", "police", "party", "council",
+                               "agency", "commission", "authority", "authorities", "tribunal", "committee", "office"})
 # Kinds whose capitalised words must be capitalised in the text: "Turkey" the country, not "turkey".
 CONTEXT_KINDS = frozenset({"alias", "group"})  # readings that depend on the document
 NAME_KINDS = frozenset({"country", "adjective", "capital", "seat", "organization", "alias", "not_actor"})
@@ -559,6 +562,10 @@ class DocActors:
             if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
                 if pronoun in subject.subtree:
                     continue  # "its forces said…": the pronoun is inside that subject
+                if person and subject.lemma_.lower() in INSTITUTION_NOUNS:
+                    # "the court declared the arrest of Imran Khan illegal and ordered *his*
+                    # release": not the court, but the person it named before the pronoun
+                    return self._named_person_before(pronoun, subject)
                 # "he"/"she" stands for a person: an actor with a role ("the president said he…").
                 actors = self._referent(subject, person, self.resolve)
                 if not actors and pronoun.lower_ in PLURAL_PRONOUNS:
@@ -568,6 +575,18 @@ class DocActors:
                                    if (found := self._referent(subject, True, lambda _, t=t: self.resolve(t)))), [])
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return self._previous_subject(pronoun, person)
+
+    def _named_person_before(self, pronoun: Tok, subject: Tok) -> list[Actor]:
+        """The last person named by name in the pronoun's sentence before it, outside `subject`."""
+        inside = {t.i for t in subject.subtree}
+        for token in reversed(self.doc.tokens[pronoun.sent.start : pronoun.i]):
+            mention = self.by_token.get(token.i)
+            if token.i in inside or mention is None or mention.kind != "named" or token.i != mention.end - 1:
+                continue
+            actors = self._referent(token, True, self.resolve)
+            if actors:
+                return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}, the person named before: {a.reason}") for a in actors]
+        return []
 
     def _referent(self, subject: Tok, person: bool, read: Callable[[Tok], list[Actor]]) -> list[Actor]:
         """`read(subject)`, guarded against resolving the same subject again from inside (a pronoun

@@ -397,6 +397,8 @@ class EventCoder:
             return f"needs preposition '{rule.prep}'"
         if rule.intransitive and direct_object(trigger) is not None:
             return "has a direct object"
+        if rule.no_predicate and children(trigger, "oprd", "xcomp", "ccomp"):
+            return "has an object predicate or a clause"
         # The object only when the rule names objects: most rules do not, and finding it is not free.
         if rule.object is not None and (rule.pos != "verb" or rule.object.isdisjoint(_object_words(trigger, memo))):
             return "object not in the rule's list"

@@ -31,7 +31,7 @@ CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
-    "refine", "intransitive",
+    "refine", "intransitive", "no_predicate",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -61,6 +61,8 @@ class Rule:
     foreign_target: bool = False
     # The verb must have no direct object: "flew to Paris", not "flew them to Paris".
     intransitive: bool = False
+    # The verb must have no object predicate: "called his counterpart", not "called him *a liar*".
+    no_predicate: bool = False
     intent: str | None = None
     negated: str | None = None
     symmetric: bool = False
@@ -206,6 +208,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
         foreign_target=bool(entry.get("foreign_target", False)),
         intransitive=bool(entry.get("intransitive", False)),
+        no_predicate=bool(entry.get("no_predicate", False)),
         symmetric=bool(entry.get("symmetric", False)),
         fallback=bool(entry.get("fallback", False)),
         refine=_names(path, line, entry.get("refine", []), "refine"),

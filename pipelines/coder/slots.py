@@ -241,6 +241,8 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
         return []
+    if any(dep == "oprd" or (dep == "ccomp" and c.pos_ in ("ADJ", "ADV")) for dep, c in kids(verb)):
+        return []  # "the court declared the detention *unlawful*": judged, not done, by the subject
     if noun.dep_ == "nsubjpass":  # "talks were held by X"
         agent = children(verb, "agent")
         return [pobj for prep in agent for pobj in children(prep, "pobj")]
