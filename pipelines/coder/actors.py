@@ -285,9 +285,11 @@ class ActorFinder:
     def agent_word(self, token: Tok) -> str | None:
         """The agent code of a single-word agent noun ("police", "rebels"), if any; also of such a
         word tagged an adjective when it describes a group or its attack: "a *militant* group",
-        "an *extremist* organization", "a *jihadist* assault" (not "*militant* rhetoric")."""
+        "an *extremist* organization", "a *jihadist* assault", "*rebel* Serbs" (not "*militant*
+        rhetoric")."""
         if token.pos_ not in ("NOUN", "PROPN") and not (
-            token.pos_ == "ADJ" and token.dep_ in ("amod", "compound") and token.head.lemma_.lower() in GROUP_HEADS
+            token.pos_ == "ADJ" and token.dep_ in ("amod", "compound")
+            and (token.head.lemma_.lower() in GROUP_HEADS or token.head.tag_ == "NNPS")  # "*rebel* Serbs"
         ):
             return None
         return self._agent_words.get(token.lower_) or self._agent_words.get(token.lemma_.lower())
@@ -671,6 +673,11 @@ class DocActors:
                         return [self._actor(other.country, None, "CVL", text, span, token.i, reason)]
         if any(child.lower_ == "ethnic" for child in token.children):
             return [self._actor(None, None, "CVL", text, span, token.i, f"ethnic '{text}', country not named")]
+        for child in token.children:
+            if child.dep_ in ("amod", "compound") and child.i not in self.by_token and (agent := self.finder.agent_word(child)):
+                # "rebel Serbs", "militant Palestinians": people of that country in that role
+                return [self._actor(mention.country, None, agent, f"{child.text} {text}", [child.i, *span], token.i,
+                                    f"'{child.text}' ({agent}) people of '{text}'")]
         if _a_crowd(token, self.by_token):
             # "thousands of Nigerians", "young Algerians": people in the street, not the state.
             return [self._actor(mention.country, None, "CVL", text, span, token.i, f"people of '{text}', a crowd")]
@@ -762,7 +769,7 @@ class DocActors:
                     found.countries.append(actor.country)
                 elif actor.code.startswith(ORGANIZATION_PREFIXES) and actor.code not in found.organizations:
                     found.organizations.append(actor.code)
-                found.agent = found.agent or actor.agent
+                found.agent = self._stronger(found.agent, actor.agent)
             found.tokens.update(range(mention.start, mention.end))
             found.reasons.append(f"{mention.kind} '{self.doc[mention.start:mention.end].text}'")
             return bool(actors)
