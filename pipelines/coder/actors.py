@@ -453,6 +453,27 @@ class DocActors:
         actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
         return actors
 
+    def modifier_actors(self, noun: Tok) -> list[Actor]:
+        """Who does what an event noun names, by the words before it: a nationality ("the
+        *Russian* invasion"), a named group or organisation ("*Hamas* attacks", "*NATO* air
+        strikes"), an agent ("a *police* crackdown") or an abbreviated state ("*US* sanctions").
+        A country's name is mostly where or against whom ("the *Gaza* blockade"), so not that."""
+        actors: list[Actor] = []
+        for child in noun.children:
+            if child.dep_ not in ("amod", "compound", "nmod") or child.i > noun.i:
+                continue
+            mention = self.by_token.get(child.i)
+            if mention is None:
+                if agent := self.finder.agent_word(child):
+                    actors.append(self._actor(None, None, agent, child.text, [child.i], child.i, f"'{child.text}' ({agent}) on '{noun.text}'"))
+                continue
+            text = self.doc[mention.start : mention.end].text
+            if mention.kind == "adjective" and mention.country:
+                actors.append(self._actor(mention.country, None, None, text, [child.i], child.i, f"adjective '{text}' on '{noun.text}'"))
+            elif mention.kind in ("named", "organization") or (mention.kind == "country" and text.isupper()):
+                actors += self._mention_actors(child, mention)
+        return actors
+
     def _same_noun_before(self, token: Tok) -> list[Actor]:
         """For a bare definite envoy noun ("the envoy", "the inspectors"), the actor the story
         named with that noun in an earlier sentence, when every earlier such noun named the same

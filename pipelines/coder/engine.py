@@ -42,6 +42,7 @@ from pipelines.coder.syntax import (
     governing_verb,
     is_infinitive,
     kids,
+    own_subject,
     prep_objects,
 )
 from pipelines.coder.text import clean_text
@@ -65,7 +66,7 @@ MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
-PLACE_SLOTS = frozenset({"object_place", "from_place"})  # a named place as the state whose territory it is
+PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place"})  # a named place as the state whose territory it is
 # Verbs whose subject provides a meeting rather than takes part in it ("offered to host talks").
 HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
@@ -331,6 +332,11 @@ class EventCoder:
         if rule.refine and code == rule.code:
             code = self._refined_code(rule, trigger, doc_actors.memo) or code
         sources = self._fill(rule, rule.source, trigger, doc_actors)
+        if not sources and rule.pos == "noun" and trigger.dep_ in ("nsubj", "nsubjpass", "ROOT"):
+            # "the *Russian* invasion of Ukraine began…", "*Hamas* attacks continued", "a *police*
+            # crackdown left ten dead": an event the sentence is about (not one it refers to:
+            # "complained over Somali incursions" is the complaint)
+            sources = tuple(doc_actors.modifier_actors(trigger))
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
         sources = self._own_place(sources, doc_actors)
@@ -353,6 +359,10 @@ class EventCoder:
 
         def clause_place() -> str | None:
             place = self._trigger_place(trigger, doc_actors)
+            if place is None and rule.code[:2] in ATTACK_ROOTS and (subject := own_subject(trigger)) is not None and subject.pos_ == "NOUN":
+                # "a Russian missile strike *on Dnipro* killed nine people": where the attack hit
+                hit = self._territory("hit_place", subject, doc_actors)
+                return hit[0].country if hit else None
             return place.country if place else None
 
         sources, targets = (
@@ -570,9 +580,10 @@ class EventCoder:
 
     def _territory(self, slot: str, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """ "shelled Kharkiv", "captured the town of Shusha", "pulled out of Kherson", "struck a
-        power plant in Lviv": a named place that is no actor itself stands for the state whose
-        territory it is (a bare country).
-        `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of"."""
+        power plant in Lviv", "an air strike on Kharkiv": a named place that is no actor itself
+        stands for the state whose territory it is (a bare country).
+        `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of";
+        `hit_place` those of "on" and "against" (and of "of" on a noun)."""
         if slot == "object_place":
             # "captured Aleppo", and through the object "took control of Aleppo".
             obj = direct_object(trigger)
@@ -580,6 +591,12 @@ class EventCoder:
             if obj is not None and obj.pos_ == "NOUN":
                 # "struck a power plant *in Lviv*": a site hit in a named place is that state's
                 tokens += [place for prep in ("in", "near", "outside") for place in prep_objects(obj, prep)]
+        elif slot == "hit_place":
+            # "a Russian air strike *on Kharkiv*", "strikes against Idlib", "the siege *of Mariupol*"
+            # (and on a light verb's object: "carried out strikes on Kharkiv")
+            heads = (trigger, trigger.head) if trigger.dep_ == "dobj" else (trigger,)
+            tokens = [o for head in heads for prep in ("on", "against") for o in prep_objects(head, prep)]
+            tokens += prep_objects(trigger, "of") if trigger.pos_ == "NOUN" else []
         else:
             outs = [out for dep, out in kids(trigger) if dep in ("prep", "prt") and out.lower_ == "out"]  # "pulled out of"
             tokens = prep_objects(trigger, "from") + prep_objects(trigger, "of") + [o for out in outs for o in prep_objects(out, "of")]
