@@ -412,6 +412,8 @@ class EventCoder:
         # The object only when the rule names objects: most rules do not, and finding it is not free.
         if rule.object is not None and (rule.pos != "verb" or rule.object.isdisjoint(_object_words(trigger, memo))):
             return "object not in the rule's list"
+        if rule.not_object is not None and not rule.not_object.isdisjoint(_object_words(trigger, memo)):
+            return "object in the rule's list of exceptions"
         if rule.about is not None and rule.about.isdisjoint(self._scope_lemmas(trigger, memo)):
             return "not about the rule's topic"
         if rule.subject_words is not None:

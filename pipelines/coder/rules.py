@@ -31,7 +31,7 @@ CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
-    "refine", "intransitive", "no_predicate",
+    "refine", "intransitive", "no_predicate", "not_object",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -51,6 +51,7 @@ class Rule:
     particle: str | None = None
     prep: str | None = None
     object: frozenset[str] | None = None
+    not_object: frozenset[str] | None = None  # "hosted *nuclear weapons*" is no visit
     about: frozenset[str] | None = None
     xcomp: frozenset[str] | None = None
     subject_words: frozenset[str] | None = None
@@ -199,6 +200,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         particle=entry.get("particle"),
         prep=entry.get("prep"),
         object=words("object"),
+        not_object=words("not_object"),
         about=words("about"),
         xcomp=words("xcomp"),
         subject_words=words("subject_words"),

@@ -98,6 +98,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
     if kind == "object_prep":
         obj = direct_object(clause)
         if obj is None:
+            # "refused to sign *the agreement drafted by Armenia*": the complement verb's object
+            obj = next((o for x in children(clause, "xcomp") if (o := direct_object(x)) is not None), None)
+        if obj is None:
             return []
         return noun_agents(obj) if word == "by" else prep_objects(obj, word)
     if kind == "xcomp_object":
