@@ -177,7 +177,7 @@ def _depth_below(token: Tok, ancestor: Tok) -> int:
     return depth
 
 
-def about_scope(trigger: Tok, max_depth: int = 4) -> list[Tok]:
+def about_scope(trigger: Tok, max_depth: int = 5) -> list[Tok]:
     """What an event is about: the trigger's subtree without its subject and reported clauses."""
     scope: list[Tok] = []
     frontier = [(child, 1) for dep, child in kids(trigger) if dep not in _OUT_OF_SCOPE]
