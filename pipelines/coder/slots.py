@@ -15,6 +15,7 @@ from pipelines.coder.syntax import (
     direct_object,
     governing_verb,
     governors,
+    is_infinitive,
     kids,
     noun_intention_holder,
     own_subject,
@@ -180,12 +181,14 @@ def _depth_below(token: Tok, ancestor: Tok) -> int:
 def about_scope(trigger: Tok, max_depth: int = 5) -> list[Tok]:
     """What an event is about: the trigger's subtree without its subject and reported clauses."""
     scope: list[Tok] = []
-    frontier = [(child, 1) for dep, child in kids(trigger) if dep not in _OUT_OF_SCOPE]
+    # (a purpose infinitive belongs to it: "sent police to Haiti *to lead a security mission*")
+    frontier = [(child, 1) for dep, child in kids(trigger) if dep not in _OUT_OF_SCOPE or (dep == "advcl" and is_infinitive(child))]
     while frontier:
         token, depth = frontier.pop()
         scope.append(token)
         if depth < max_depth:
-            frontier += [(child, depth + 1) for dep, child in kids(token) if dep not in ("relcl", "parataxis")]
+            frontier += [(child, depth + 1) for dep, child in kids(token)
+                         if dep not in ("relcl", "parataxis") and not (dep == "advcl" and token.dep_ == "advcl")]
     return scope
 
 
