@@ -66,7 +66,7 @@ MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
-PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place"})  # a named place as the state whose territory it is
+PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "xcomp_place"})  # a named place as the state whose territory it is
 # Verbs whose subject provides a meeting rather than takes part in it ("offered to host talks").
 HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
@@ -585,7 +585,8 @@ class EventCoder:
         power plant in Lviv", "an air strike on Kharkiv": a named place that is no actor itself
         stands for the state whose territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of";
-        `hit_place` those of "on" and "against" (and of "of" on a noun)."""
+        `hit_place` those of "on" and "against" (and of "of" on a noun); `xcomp_place` the object of
+        the complement verb and the in/on/against phrases of it and of its object."""
         if slot == "object_place":
             # "captured Aleppo", and through the object "took control of Aleppo".
             obj = direct_object(trigger)
@@ -593,6 +594,13 @@ class EventCoder:
             if obj is not None and obj.pos_ == "NOUN":
                 # "struck a power plant *in Lviv*": a site hit in a named place is that state's
                 tokens += [place for prep in ("in", "near", "outside") for place in prep_objects(obj, prep)]
+        elif slot == "xcomp_place":
+            # "threatened to attack *Odesa*", "threatened to launch an offensive *in Rafah*"
+            tokens = []
+            for x in children(trigger, "xcomp"):
+                obj = direct_object(x)
+                tokens += [obj, *(o for prep in ("of", "in", "on", "against") for o in prep_objects(obj, prep))] if obj is not None else []
+                tokens += [o for prep in ("in", "on", "against") for o in prep_objects(x, prep)]
         elif slot == "hit_place":
             # "a Russian air strike *on Kharkiv*", "strikes against Idlib", "the siege *of Mariupol*"
             # (and on a light verb's object: "carried out strikes on Kharkiv")
