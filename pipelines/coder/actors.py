@@ -860,7 +860,9 @@ GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "f
                          "camp", "base", "position", "stronghold", "hideout",
                          # what armed men move in or hold: "a military convoy", "a military checkpoint"
                          "convoy", "patrol", "unit", "checkpoint", "outpost", "installation", "barracks",
-                         "vehicle", "helicopter", "plane", "vessel", "ship"})
+                         "vehicle", "helicopter", "plane", "vessel", "ship",
+                         # people known by what they do: "a *dissident* artist", "an *opposition* politician"
+                         "artist", "writer", "poet", "blogger", "cleric", "politician", "lawyer", "academic"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
 

@@ -28,7 +28,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
     """Tokens that fill a slot of the trigger (a noun or a verb trigger); empty when absent."""
     kind, _, word = slot.partition(":")
     clause = trigger.head if trigger.dep_ == "aux" else trigger
-    if is_noun and trigger.dep_ == "compound":
+    if is_noun and trigger.dep_ == "prt" and trigger.head.dep_ in ("compound", "nmod"):
+        trigger = trigger.head  # "staged a sit-in outside parliament": spaCy hangs "in" on "sit", "sit" on the next noun
+    if is_noun and trigger.dep_ in ("compound", "nmod") and trigger.head.pos_ in ("NOUN", "PROPN"):
         trigger = trigger.head  # "a mediation mission", "peace talks": the phrase's head carries it
     if kind == "subject":
         return _noun_subject(trigger, rules) if is_noun else _present(subject_of(clause, rules))
