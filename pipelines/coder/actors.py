@@ -451,7 +451,7 @@ class DocActors:
         reason = f"head '{token.text}'" + (f", agent {agent}" if agent else "") + f"; {found.reason}"
         actors = [self._actor(country, None, agent, text, tokens, token.i, reason) for country in found.countries]
         actors += [self._actor(None, org, None, text, tokens, token.i, reason) for org in found.organizations]
-        return actors
+        return actors + [a for a in found.whole if a.code not in {b.code for b in actors}]
 
     def modifier_actors(self, noun: Tok) -> list[Actor]:
         """Who does what an event noun names, by the words before it: a nationality ("the
@@ -560,6 +560,10 @@ class DocActors:
             # gives no reason to think the administration is Chinese. A place named in the
             # sentence may still say: "Palestinian gunmen killed five people in Tel Aviv".
             country, origin = place_country(), "the place named"
+            if country is None and not others - {None}:
+                # "Teachers went on strike *in Nigeria*. The education minister met union leaders":
+                # a story that names its country only as a place
+                country, origin = self._last_country(self.doc[actor.head].sent.start), "the country the story named as a place"
         if country is None or (not domestic and country in others):
             state = next((c.country for c in counterparts if c.country and c.agent is None), None) if state_at_home else None
             return _with_country(actor, state, "the state that acts on it at home") if state else None
@@ -585,7 +589,7 @@ class DocActors:
             if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
                 if pronoun in subject.subtree:
                     continue  # "its forces said…": the pronoun is inside that subject
-                if person and subject.lemma_.lower() in INSTITUTION_NOUNS:
+                if person and (subject.lemma_.lower() in INSTITUTION_NOUNS or self._is_state_name(subject)):
                     # "the court declared the arrest of Imran Khan illegal and ordered *his*
                     # release": not the court, but the person it named before the pronoun
                     return self._named_person_before(pronoun, subject)
@@ -600,7 +604,9 @@ class DocActors:
         return self._previous_subject(pronoun, person)
 
     def _named_person_before(self, pronoun: Tok, subject: Tok) -> list[Actor]:
-        """The last person named by name in the pronoun's sentence before it, outside `subject`."""
+        """The last person named by name in the pronoun's sentence before it, outside `subject`;
+        else the last person the sentence before names, by name or by role ("Police arrested *an
+        opposition activist*. The US demanded her release")."""
         inside = {t.i for t in subject.subtree}
         for token in reversed(self.doc.tokens[pronoun.sent.start : pronoun.i]):
             mention = self.by_token.get(token.i)
@@ -609,7 +615,22 @@ class DocActors:
             actors = self._referent(token, True, self.resolve)
             if actors:
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}, the person named before: {a.reason}") for a in actors]
+        start = pronoun.sent.start
+        if start == 0:
+            return []
+        for token in reversed(self.doc.tokens[self.doc.tokens[start - 1].sent.start : start]):
+            mention = self.by_token.get(token.i)
+            named = mention is not None and mention.kind == "named" and token.i == mention.end - 1
+            role = token.tag_ == "NN" and token.lemma_.lower() not in INSTITUTION_NOUNS and self.finder.agent_word(token) is not None
+            if (named or role) and (actors := self._referent(token, True, self.resolve)):
+                return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}, named in the sentence before: {a.reason}") for a in actors]
         return []
+
+    def _is_state_name(self, token: Tok) -> bool:
+        """A country, capital, seat of government or organisation named as such: no "he" or "she"."""
+        mention = self.by_token.get(token.i)
+        return mention is not None and (mention.kind in ("country", "capital", "seat", "organization")
+                                        or (mention.kind == "named" and mention.organization is not None))
 
     def _referent(self, subject: Tok, person: bool, read: Callable[[Tok], list[Actor]]) -> list[Actor]:
         """`read(subject)`, guarded against resolving the same subject again from inside (a pronoun
@@ -783,8 +804,12 @@ class DocActors:
             if token.dep_ in ("amod", "compound", "nmod", "pobj"):
                 # "French and Egyptian warships", "officials from Armenia and Azerbaijan": every
                 # coordinated modifier names an actor.
-                actors += [self._actor(m.country, None, None, "", [], c.i, "") for c in _coordinated(token)
-                           if (m := self.by_token.get(c.i)) is not None and m.kind in ("adjective", "country") and m.country]
+                for c in _coordinated(token):
+                    m = self.by_token.get(c.i)
+                    if m is not None and m.kind in ("adjective", "country") and m.country:
+                        actors.append(self._actor(m.country, None, None, "", [], c.i, ""))
+                    elif m is not None and m.kind == "named" and c.i == m.end - 1:
+                        found.whole += self._mention_actors(c, m)  # "Israeli and *Hamas* negotiators": as named
             for actor in actors:
                 if actor.country and actor.country not in found.countries and not actor.code.startswith(ORGANIZATION_PREFIXES):
                     found.countries.append(actor.country)
@@ -825,6 +850,7 @@ class _Found:
         self.agent: str | None = None
         self.tokens: set[int] = set()
         self.reasons: list[str] = []
+        self.whole: list[Actor] = []  # named actors coordinated with a modifier, kept as named
 
     @property
     def reason(self) -> str:

@@ -65,6 +65,8 @@ PARSE_AHEAD = 512  # Docs parsed before the first of them is coded (`parsed_ahea
 MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
+# People mostly held by their own state when their release is demanded with no holder named.
+HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "xcomp_place"})  # a named place as the state whose territory it is
 # Verbs whose subject provides a meeting rather than takes part in it ("offered to host talks").
@@ -490,6 +492,10 @@ class EventCoder:
                 if actors := self._place_people(trigger, doc_actors):
                     return actors
                 continue
+            if slot == "holder":
+                if actors := self._holder(trigger, doc_actors):
+                    return actors
+                continue
             if slot in PLACE_SLOTS:
                 if actors := self._territory(slot, trigger, doc_actors):
                     return actors
@@ -560,6 +566,23 @@ class EventCoder:
                          start=trigger.i, end=trigger.i + 1, head=trigger.i, reason=reason)
         reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({place.country})"
         return _unnamed(IMPLIED_AUTHORITY, place, "(authorities, not named)", trigger.i, reason)
+
+    def _holder(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
+        """Who holds the people whose release is asked for, when nobody is named: for people of
+        the country's own society (an activist, a journalist, students) their own government.
+        "demanded her release" after "police arrested an opposition activist" → its GOV."""
+        words = self.rules.word_class("release_words")
+        release = next((o for o in (direct_object(trigger), *prep_objects(trigger, "for")) if o is not None and o.lemma_.lower() in words), None)
+        if release is None:
+            return ()
+        people = [p for p in (*children(release, "poss"), *prep_objects(release, "of")) if p is not None]
+        held = [a for p in people for a in doc_actors.resolve(p) if a.agent in HELD_AT_HOME]
+        if not held:
+            return ()
+        actor = held[0]
+        reason = f"the release of '{actor.text}' ({actor.agent}): held by their own government"
+        return (Actor(code=(actor.country or "") + IMPLIED_AUTHORITY, country=actor.country, agent=IMPLIED_AUTHORITY,
+                      text="(their government, not named)", start=release.i, end=release.i + 1, head=release.i, reason=reason),)
 
     def _place_people(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """ "bombed a village in Sagaing": what was hit is a populated place (`populated_places`),
