@@ -55,6 +55,7 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+POSSESSIVE_PRONOUNS = STATE_PRONOUNS | {"his", "her"}
 # Bodies that act but are no person: "he" and "his" do not stand for them.
 INSTITUTION_NOUNS = frozenset({"court", "government", "ministry", "parliament", "army", "police", "party", "council",
                                "agency", "commission", "authority", "authorities", "tribunal", "committee", "office"})
@@ -74,6 +75,7 @@ class Mention:
     agent: str | None = None
     organization: str | None = None
     alias: int | None = None  # index into the dictionary's aliases or groups
+    person: bool = False  # a named person (people.yaml), not a group or an office
 
 
 def pluralize(word: str) -> str:
@@ -158,7 +160,7 @@ class ActorFinder:
         self._people_matcher: PhraseMatcher | None = None
         self._cased_names: dict[int, tuple[NamedActor, Doc]] = {}  # label -> (actor, name as written)
         self._cased_matchers: tuple[PhraseMatcher, ...] = ()
-        self._code_mentions: dict[str, Mention] = {}
+        self._code_mentions: dict[tuple[str, bool], Mention] = {}
         countries = {entry.code for entry in self.dictionary.countries}
         # Codes starting with an agent ("ELI") name no country; the rest split country + agent.
         self._agent_prefixes = frozenset(entry.code[:3] for entry in self.dictionary.agents) - countries
@@ -226,9 +228,7 @@ class ActorFinder:
         for start, end, template in found:
             if any(i in by_token for i in range(start, end)):
                 continue
-            mention = Mention(
-                template.kind, start, end, template.country, template.agent, template.organization, template.alias
-            )
+            mention = replace(template, start=start, end=end)
             for i in range(start, end):
                 by_token[i] = mention
         return DocActors(parse, self, by_token, self._discard_matches(doc))
@@ -249,7 +249,7 @@ class ActorFinder:
                 continue
             code = self._people[match_id].code_on(story_date)
             if code is not None:
-                found.append((start, end, self._code_mention(code)))
+                found.append((start, end, self._code_mention(code, self._people[match_id].person)))
         return found
 
     def _cased_named_matches(self, parse: Parsed, story_date: dt.date | None) -> list[tuple[int, int, Mention]]:
@@ -263,16 +263,16 @@ class ActorFinder:
                     continue
                 code = person.code_on(story_date)
                 if code is not None:
-                    found.append((start, end, self._code_mention(code)))
+                    found.append((start, end, self._code_mention(code, person.person)))
         return found
 
-    def _code_mention(self, code: str) -> Mention:
+    def _code_mention(self, code: str, person: bool = False) -> Mention:
         """The mention template for a named actor's code: "USAGOV" is USA + GOV, "ELI" an agent."""
-        if code not in self._code_mentions:
+        if (code, person) not in self._code_mentions:
             country, agent, organization = split_actor_code(code, self._agent_prefixes)
             kind = "agent" if country is None and organization is None else "named"
-            self._code_mentions[code] = Mention(kind, 0, 0, country=country, agent=agent, organization=organization)
-        return self._code_mentions[code]
+            self._code_mentions[code, person] = Mention(kind, 0, 0, country=country, agent=agent, organization=organization, person=person)
+        return self._code_mentions[code, person]
 
     def _discard_matches(self, doc: Doc) -> tuple[tuple[int, int, Discard], ...]:
         if self._discard_matcher is None:
@@ -627,10 +627,11 @@ class DocActors:
         return []
 
     def _is_state_name(self, token: Tok) -> bool:
-        """A country, capital, seat of government or organisation named as such: no "he" or "she"."""
+        """A country, capital, seat of government, organisation or group named as such (not a
+        person of people.yaml): no "he" or "she"."""
         mention = self.by_token.get(token.i)
         return mention is not None and (mention.kind in ("country", "capital", "seat", "organization")
-                                        or (mention.kind == "named" and mention.organization is not None))
+                                        or (mention.kind == "named" and not mention.person))
 
     def _referent(self, subject: Tok, person: bool, read: Callable[[Tok], list[Actor]]) -> list[Actor]:
         """`read(subject)`, guarded against resolving the same subject again from inside (a pronoun
@@ -776,10 +777,18 @@ class DocActors:
 
     def _collect(self, token: Tok, found: _Found) -> bool:
         """Record what a modifier token contributes; True when it named an actor (stop there)."""
-        if token.dep_ == "poss" and token.lower_ in STATE_PRONOUNS:
-            # "Pakistan urged *its* citizens": the owner is what the pronoun refers to.
-            countries = [a.country for a in self._antecedent(token) if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)]
+        if token.lower_ in ("his", "her") and any(
+            (m := self.by_token.get(c.i)) is not None and m.country for c in token.head.children if c is not token
+        ):
+            return False  # "his *Ethiopian* counterpart": the nationality says whose
+        if token.dep_ == "poss" and token.lower_ in POSSESSIVE_PRONOUNS:
+            # "Pakistan urged *its* citizens": the owner is what the pronoun refers to ("Hamas
+            # rejected *his* remarks": the person named before).
+            antecedents = [a for a in self._antecedent(token) if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)]
+            countries = [a.country for a in antecedents]
             found.countries += [c for c in countries if c not in found.countries]
+            if token.lower_ in ("his", "her") and len(antecedents) == 1 and token.head.lemma_.lower() not in INSTITUTION_NOUNS:
+                found.agent = self._stronger(found.agent, antecedents[0].agent)  # "his remarks": the minister's
             if countries:
                 found.reasons.append(f"'{token.text}' = {', '.join(countries)}")
             return bool(countries)

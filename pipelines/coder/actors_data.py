@@ -128,6 +128,7 @@ class NamedActor:
     # True for names written as they appear in text (named.yaml), which follow FORMAT.md's case
     # rules ("ELN" only in capitals); PETRARCH's names are all capitals and match in any case.
     text_case: bool = False
+    person: bool = False  # one of people.yaml: "he" and "his" may stand for them
 
     def code_on(self, day: dt.date | None) -> str | None:
         """The code on a story date: one whose dates cover it, else an undated one, else the
@@ -595,7 +596,8 @@ def _load_named(
     two actors."""
     top = _mapping(path, root, "the file", {key}, {key})
     nodes = _sequence(path, top[key], key)
-    return tuple(_named(path, node, country_codes, agent_codes, phrases, organization_codes) for node in nodes)
+    named = (_named(path, node, country_codes, agent_codes, phrases, organization_codes) for node in nodes)
+    return tuple(replace(actor, person=True) for actor in named) if key == "people" else tuple(named)
 
 
 def _named(
