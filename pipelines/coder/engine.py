@@ -1116,8 +1116,10 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("move", "decision", "step", "measure", "action"), ()),
     **dict.fromkeys(("detention", "arrest", "crackdown"), ("17",)),
     **dict.fromkeys(("expulsion", "deportation"), ("16", "17", "20")),
-    **dict.fromkeys(("attack", "strike", "bombing", "shelling", "killing", "raid", "assault", "offensive"), ("18", "19", "20")),
-    **dict.fromkeys(("accusation", "allegation", "criticism", "charge"), ("11",)),
+    **dict.fromkeys(("attack", "strike", "bombing", "shelling", "killing", "raid", "assault", "offensive", "massacre",
+                     "killings", "violence", "ambush", "incursion", "invasion", "airstrike", "airstrikes", "atrocity",
+                     "atrocities"), ("18", "19", "20")),
+    **dict.fromkeys(("accusation", "allegation", "criticism", "charge", "condemnation", "remarks", "comments"), ("11",)),
     **dict.fromkeys(("sanction", "embargo"), ("16",)),
     **dict.fromkeys(("threat", "warning"), ("13",)),
 }
