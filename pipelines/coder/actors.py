@@ -228,7 +228,10 @@ class ActorFinder:
         for start, end, template in found:
             if any(i in by_token for i in range(start, end)):
                 continue
-            mention = replace(template, start=start, end=end)
+            mention = Mention(
+                template.kind, start, end, template.country, template.agent, template.organization, template.alias,
+                template.person,
+            )
             for i in range(start, end):
                 by_token[i] = mention
         return DocActors(parse, self, by_token, self._discard_matches(doc))
