@@ -55,7 +55,8 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
-POSSESSIVE_PRONOUNS = STATE_PRONOUNS | {"his", "her"}
+PERSON_POSSESSIVES = frozenset({"his", "her"})
+POSSESSIVE_PRONOUNS = STATE_PRONOUNS | PERSON_POSSESSIVES
 # Bodies that act but are no person: "he" and "his" do not stand for them.
 INSTITUTION_NOUNS = frozenset({"court", "government", "ministry", "parliament", "army", "police", "party", "council",
                                "agency", "commission", "authority", "authorities", "tribunal", "committee", "office"})
@@ -780,7 +781,7 @@ class DocActors:
 
     def _collect(self, token: Tok, found: _Found) -> bool:
         """Record what a modifier token contributes; True when it named an actor (stop there)."""
-        if token.lower_ in ("his", "her") and any(
+        if token.lower_ in PERSON_POSSESSIVES and any(
             (m := self.by_token.get(c.i)) is not None and m.country for c in token.head.children if c is not token
         ):
             return False  # "his *Ethiopian* counterpart": the nationality says whose
@@ -790,7 +791,7 @@ class DocActors:
             antecedents = [a for a in self._antecedent(token) if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)]
             countries = [a.country for a in antecedents]
             found.countries += [c for c in countries if c not in found.countries]
-            if token.lower_ in ("his", "her") and len(antecedents) == 1 and token.head.lemma_.lower() not in INSTITUTION_NOUNS:
+            if token.lower_ in PERSON_POSSESSIVES and len(antecedents) == 1 and token.head.lemma_.lower() not in INSTITUTION_NOUNS:
                 found.agent = self._stronger(found.agent, antecedents[0].agent)  # "his remarks": the minister's
             if countries:
                 found.reasons.append(f"'{token.text}' = {', '.join(countries)}")
