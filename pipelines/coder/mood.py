@@ -212,6 +212,9 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
         noun = clause.head if clause.dep_ == "acl" else direct_object(clause.head)
         if noun is not None and noun.lemma_.lower() in (rules.word_class("irrealis_verbs") | APPEAL_NOUNS):
             return Mood("blocked", f"asked for, not done ('{noun.text} … to')")
+        if clause.dep_ == "advcl" and clause.head.lemma_.lower() in rules.word_class("irrealis_verbs"):
+            # "requested help from Turkey *to fight* al-Shabaab": what the request is for
+            return Mood("blocked", f"asked for, not done ('{clause.head.text} … to')")
     current = clause
     while current.dep_ in ("xcomp", "ccomp", "conj") and current.head != current:
         governor = current.head
