@@ -53,11 +53,20 @@ def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = F
         if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
             return _noun_as_subject(trigger, trigger.head)
         return _noun_without_verb(trigger)
-    for check in (_conditional, _alleged, _charged_with, _negated, _noun_modifiers, _control, _subjunctive, _auxiliaries):
+    for check in (_conditional, _alleged, _charged_with, _argued_against, _negated, _noun_modifiers, _control, _subjunctive,
+                  _auxiliaries):
         verdict = check(trigger, clause, rules, is_modal_rule)
         if verdict is not None:
             return verdict
     return Mood(FACTUAL, "stated as fact")
+
+
+def _argued_against(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
+    """ "warned Washington *against sending* missiles", "voted against deploying troops": a
+    gerund under "against" is what someone opposes, not what is done."""
+    if clause.dep_ == "pcomp" and clause.tag_ == "VBG" and clause.head.lower_ == "against":
+        return Mood("blocked", f"argued against, not done ('against {clause.text}')")
+    return None
 
 
 def _clause_of(trigger: Tok, is_noun: bool) -> Tok | None:
