@@ -463,11 +463,8 @@ class EventCoder:
     def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
         """The code of the first rule of `rule.refine` whose topic the trigger's clause is about."""
         carrier = trigger.head if trigger.dep_ == "aux" else trigger
+        # (`about_scope` includes what a deadline is set for: "gave the junta a week *to release*…")
         scope = self._scope_lemmas(trigger, memo)
-        # what a deadline is set for: "gave the junta a week *to release* the president"
-        purposes = [t for p in children(carrier, "advcl") if is_infinitive(p) for t in (p, *about_scope(p))]
-        if purposes:
-            scope = scope | _words(purposes)
         for name in rule.refine:
             other = self.rules.by_id[name]
             if other.about is not None and other.about.isdisjoint(scope):
@@ -562,10 +559,9 @@ class EventCoder:
             if home is None:
                 return None
             reason = f"'{trigger.text}' with no doer named: the opposition of {home} is arrested by its own state"
-            return Actor(code=home + IMPLIED_AUTHORITY, country=home, agent=IMPLIED_AUTHORITY, text="(authorities, not named)",
-                         start=trigger.i, end=trigger.i + 1, head=trigger.i, reason=reason)
+            return _unnamed(IMPLIED_AUTHORITY, home, "(authorities, not named)", trigger.i, reason)
         reason = f"'{trigger.text}' with no doer named: the authorities of {place.name} ({place.country})"
-        return _unnamed(IMPLIED_AUTHORITY, place, "(authorities, not named)", trigger.i, reason)
+        return _unnamed(IMPLIED_AUTHORITY, place.country, "(authorities, not named)", trigger.i, reason)
 
     def _holder(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """Who holds the people whose release is asked for, when nobody is named: for people of
@@ -581,8 +577,7 @@ class EventCoder:
             return ()
         actor = held[0]
         reason = f"the release of '{actor.text}' ({actor.agent}): held by their own government"
-        return (Actor(code=(actor.country or "") + IMPLIED_AUTHORITY, country=actor.country, agent=IMPLIED_AUTHORITY,
-                      text="(their government, not named)", start=release.i, end=release.i + 1, head=release.i, reason=reason),)
+        return (_unnamed(IMPLIED_AUTHORITY, actor.country, "(their government, not named)", release.i, reason),)
 
     def _place_people(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """ "bombed a village in Sagaing": what was hit is a populated place (`populated_places`),
@@ -601,7 +596,7 @@ class EventCoder:
         if place is None:
             return ()
         reason = f"'{obj.text}' in {place.name}: the people of {place.country}"
-        return (_unnamed(PLACE_PEOPLE, place, obj.text, obj.i, reason),)
+        return (_unnamed(PLACE_PEOPLE, place.country, obj.text, obj.i, reason),)
 
     def _territory(self, slot: str, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """ "shelled Kharkiv", "captured the town of Shusha", "pulled out of Kherson", "struck a
@@ -673,7 +668,7 @@ class EventCoder:
             return None
         place = place_near(token, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
         reason = f"'{token.text}' ({sorted(means)[0]}): an unidentified attacker" + (f", in {place.name} ({place.country})" if place else "")
-        return _unnamed(IMPLIED_ATTACKER, place, token.text, token.i, reason)
+        return _unnamed(IMPLIED_ATTACKER, place.country if place else None, token.text, token.i, reason)
 
     def _event(
         self, document: Document, sentence: Segment, index: int, trigger: Tok,
@@ -945,10 +940,9 @@ def _other_agent(one: Event, other: Event) -> bool:
     )
 
 
-def _unnamed(agent: str, place: Place | None, text: str, index: int, reason: str) -> Actor:
-    """An actor the sentence implies but does not name: an agent of the place's country (or of
-    no country yet, for `localize` to settle)."""
-    country = place.country if place else None
+def _unnamed(agent: str, country: str | None, text: str, index: int, reason: str) -> Actor:
+    """An actor the sentence implies but does not name: an agent of a country (the place's, the
+    people's), or of no country yet, for `localize` to settle."""
     return Actor(
         code=(country or "") + agent, country=country, agent=agent, text=text,
         start=index, end=index + 1, head=index, reason=reason,
