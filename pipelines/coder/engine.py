@@ -66,6 +66,7 @@ MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 # People mostly held by their own state when their release is demanded with no holder named.
+HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capture", "kidnap", "abduct", "seize"})
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "xcomp_place"})  # a named place as the state whose territory it is
@@ -405,6 +406,8 @@ class EventCoder:
         """The first condition of the rule that the trigger's parse does not meet."""
         if rule.particle and not any(c.lower_ == rule.particle for c in children(trigger, "prt", "advmod", "prep")):
             return f"needs particle '{rule.particle}'"
+        if rule.not_particle and any(c.lower_ in rule.not_particle for c in children(trigger, "prt")):
+            return "has a particle in the rule's list of exceptions"
         if rule.prep and not any(c.lower_ == rule.prep for c in children(trigger, "prep", "agent", "dative")):
             return f"needs preposition '{rule.prep}'"
         if rule.intransitive and direct_object(trigger) is not None:
@@ -572,12 +575,31 @@ class EventCoder:
         if release is None:
             return ()
         people = [p for p in (*children(release, "poss"), *prep_objects(release, "of")) if p is not None]
+        if keeper := self._named_keeper(people, doc_actors):
+            return keeper
         held = [a for p in people for a in doc_actors.resolve(p) if a.agent in HELD_AT_HOME]
         if not held:
             return ()
         actor = held[0]
         reason = f"the release of '{actor.text}' ({actor.agent}): held by their own government"
         return (_unnamed(IMPLIED_AUTHORITY, actor.country, "(their government, not named)", release.i, reason),)
+
+    def _named_keeper(self, people: list[Tok], doc_actors: DocActors) -> tuple[Actor, ...]:
+        """Who the text says holds them: "two French nationals *held by Hamas*" → Hamas; "a German
+        citizen *detained in Iran*" → the government of Iran."""
+        for person in people:
+            for verb in children(person, "acl"):
+                if verb.lemma_.lower() not in HOLDING_VERBS:
+                    continue
+                if keepers := [a for o in prep_objects(verb, "by") for a in doc_actors.resolve(o)]:
+                    return (keepers[0],)
+                countries = [a.country for o in prep_objects(verb, "in") for a in doc_actors.resolve(o) if a.country and not a.agent]
+                if not countries and (place := place_near(verb, self.places, self._place_context(verb.sent, doc_actors))) is not None:
+                    countries = [place.country]
+                if countries:
+                    reason = f"'{person.text} {verb.text} in' {countries[0]}: held by its government"
+                    return (_unnamed(IMPLIED_AUTHORITY, countries[0], "(their keepers, not named)", verb.i, reason),)
+        return ()
 
     def _place_people(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """ "bombed a village in Sagaing": what was hit is a populated place (`populated_places`),
@@ -625,6 +647,9 @@ class EventCoder:
             heads = (trigger, trigger.head) if trigger.dep_ == "dobj" else (trigger,)
             tokens = [o for head in heads for prep in ("on", "against") for o in prep_objects(head, prep)]
             tokens += prep_objects(trigger, "of") if trigger.pos_ == "NOUN" else []
+            if trigger.lemma_.lower() in self.rules.word_class("military_operations"):
+                # "launched a military operation *in northern Syria*"
+                tokens += [o for head in heads for o in prep_objects(head, "in")]
         else:
             outs = [out for dep, out in kids(trigger) if dep in ("prep", "prt") and out.lower_ == "out"]  # "pulled out of"
             tokens = prep_objects(trigger, "from") + prep_objects(trigger, "of") + [o for out in outs for o in prep_objects(out, "of")]

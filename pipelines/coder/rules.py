@@ -31,7 +31,7 @@ CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
-    "refine", "intransitive", "no_predicate", "not_object",
+    "refine", "intransitive", "no_predicate", "not_object", "not_particle",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
 # the rules, so a researcher can see and change them, but every rule file set must define them.
@@ -49,6 +49,7 @@ class Rule:
     source: tuple[str, ...]
     target: tuple[str, ...]
     particle: str | None = None
+    not_particle: frozenset[str] | None = None  # "took *in* refugees" is no capture
     prep: str | None = None
     object: frozenset[str] | None = None
     not_object: frozenset[str] | None = None  # "hosted *nuclear weapons*" is no visit
@@ -198,6 +199,7 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         source=_slots(path, line, entry.get("source", ["subject"]), "source"),
         target=_slots(path, line, entry.get("target", ["dobj"]), "target"),
         particle=entry.get("particle"),
+        not_particle=words("not_particle"),
         prep=entry.get("prep"),
         object=words("object"),
         not_object=words("not_object"),

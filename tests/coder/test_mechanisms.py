@@ -376,7 +376,8 @@ def test_a_populated_place_that_is_hit_stands_for_the_people_of_its_country(code
 def test_a_state_coerces_or_investigates_its_own_people_when_nothing_else_says(code) -> None:
     # A target with no country of its own, acted on by a bare state, is that state's.
     assert code("Saudi Arabia sentenced a rights activist to eleven years in prison.") == {("SAU", "SAUHRI", "173")}
-    assert code("Malaysia's anti-corruption agency questioned the former prime minister.") == {("MYS", "MYSELI", "091")}
+    # An anti-corruption agency is part of the government.
+    assert code("Malaysia's anti-corruption agency questioned the former prime minister.") == {("MYSGOV", "MYSELI", "091")}
     # ... but deportees are mostly foreigners: no country is guessed for them.
     assert code("Turkey deported dozens of journalists.") == set()
 
