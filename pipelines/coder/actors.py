@@ -692,6 +692,12 @@ class DocActors:
                 agent = found.agent
                 if agent in STATE_OFFICES and any(t.lower_ in FORMER_WORDS for t in token.subtree if t.i < mention.start):
                     agent = "ELI"  # "former French President Jacques Chirac"
+            if mention.kind == "seat" and (others := [c for c in found.countries if c != mention.country]):
+                # A seat's name with another country's name on it is that country's own body:
+                # "Peru's Congress", "the Nigeria Labour Congress" (LAB).
+                agent = found.agent or mention.agent
+                reason = f"'{text}' of {others[0]} ({found.reason}), not {mention.country}'s"
+                return [self._actor(others[0], None, agent, text, span, token.i, reason)]
             reason = f"{mention.kind} '{text}'" + (f", agent {agent} ({found.reason})" if found.agent else "")
             return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
         if mention.kind == "adjective" and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "amod":
