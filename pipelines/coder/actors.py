@@ -745,7 +745,23 @@ class DocActors:
         group = self.finder.dictionary.groups[mention.alias]
         if group.refers_to:
             return list(group.refers_to)
+        # "talks mediated *by Angola* … the two leaders": the third party is not one of the two
+        parties = [c for c in dict.fromkeys(c for p, c, _ in reversed(self._named) if p < mention.start and not self._third_party(p))]
+        if len(parties) >= 2:
+            return sorted(parties[:2])
         return sorted(earlier[:2]) if len(earlier) >= 2 else []
+
+    def _third_party(self, position: int) -> bool:
+        """A name in the by-phrase of a participle on a noun: "talks *mediated by Angola*", "a
+        summit hosted by Turkey" name who brings the parties together, not a party."""
+        current = self.doc[position]
+        for _ in range(5):
+            if current.dep_ == "agent" and current.head.dep_ == "acl":
+                return True
+            if current.head == current:
+                return False
+            current = current.head
+        return False
 
     def _agent_at(self, token: Tok) -> str | None:
         mention = self.by_token.get(token.i)

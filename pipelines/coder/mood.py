@@ -246,8 +246,9 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
             return Mood(INTENT, f"intended ('{governor.text}')")
         if current.dep_ == "ccomp" and lemma in rules.word_class("irrealis_verbs"):
             return Mood("blocked", f"demanded or asked for, not done ('{governor.text} that')")
-        if current.dep_ == "ccomp" and lemma in rules.word_class("denial_verbs"):
+        if current.dep_ == "ccomp" and current.i > governor.i and lemma in rules.word_class("denial_verbs"):
             # "denied that it had agreed to a ceasefire": what is denied is not stated as fact
+            # (not "X accused Y of …, a charge Y denies", whose accusation was made)
             return Mood("blocked", f"denied ('{governor.text} that')")
         if current.dep_ == "ccomp":
             break

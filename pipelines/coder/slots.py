@@ -89,7 +89,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         verb = noun.head.head if noun.dep_ == "pobj" else noun.head
         if noun.dep_ not in ("dobj", "pobj") or verb.pos_ not in ("VERB", "AUX"):
             return []
-        return _present(subject_of(verb, rules))
+        # "Tshisekedi met *Kagame* for talks mediated by Angola": whom the subject met is a party too
+        partner = direct_object(verb) if noun.dep_ == "pobj" else None
+        return _present(subject_of(verb, rules)) + _present(partner)
     if kind == "situation_country":
         # "condemned the coup *in Niger*", "concern over the crackdown *in Belarus*": the engine
         # keeps only countries named as such (a capital or city is where, not who)
