@@ -33,7 +33,7 @@ from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import ADMIN_NOUNS, PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
-from pipelines.coder.slots import about_scope, purpose_clauses, slot_tokens
+from pipelines.coder.slots import about_scope, noun_agents, purpose_clauses, slot_tokens
 from pipelines.coder.syntax import (
     CLAUSE_DEPS,
     children,
@@ -66,6 +66,7 @@ MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 # People mostly held by their own state when their release is demanded with no holder named.
+ONSET_VERBS = frozenset({"go", "embark"})  # "go on strike", "embark on a hunger strike": the noun is the act
 HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capture", "kidnap", "abduct", "seize"})
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
@@ -444,6 +445,8 @@ class EventCoder:
                 words.append(lemma)
                 if lemma in self.rules.word_class("light_verbs") and (obj := direct_object(verb)) is not None:
                     words.append(obj.lemma_.lower())
+                if lemma in ONSET_VERBS:  # "threatened to *go on strike*"
+                    words += [o.lemma_.lower() for o in prep_objects(verb, "on")]
             memo[key] = words
         return memo[key]
 
@@ -494,6 +497,10 @@ class EventCoder:
                 continue
             if slot == "holder":
                 if actors := self._holder(trigger, doc_actors):
+                    return actors
+                continue
+            if slot == "ended_doer":
+                if actors := self._ended_doer(trigger, doc_actors):
                     return actors
                 continue
             if slot in PLACE_SLOTS:
@@ -583,6 +590,19 @@ class EventCoder:
         actor = held[0]
         reason = f"the release of '{actor.text}' ({actor.agent}): held by their own government"
         return (_unnamed(IMPLIED_AUTHORITY, actor.country, "(their government, not named)", release.i, reason),)
+
+    def _ended_doer(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
+        """Whoever does what an appeal or demand asks to end: "called for an end to *the Israeli*
+        offensive", "demanded a halt to *Russia's* strikes", "an end to the bombardment *by Russia*"."""
+        words = self.rules.word_class("ending_words")
+        ending = next((o for o in (direct_object(trigger), *prep_objects(trigger, "for")) if o is not None and o.lemma_.lower() in words), None)
+        if ending is None:
+            return ()
+        for act in (*prep_objects(ending, "to"), *prep_objects(ending, "of")):
+            doers = [a for t in (*children(act, "poss"), *noun_agents(act)) for a in doc_actors.resolve(t)]
+            if doers := doers or doc_actors.modifier_actors(act):
+                return tuple(doers)
+        return ()
 
     def _named_keeper(self, people: list[Tok], doc_actors: DocActors) -> tuple[Actor, ...]:
         """Who the text says holds them: "two French nationals *held by Hamas*" → Hamas; "a German
