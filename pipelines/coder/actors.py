@@ -47,6 +47,10 @@ VICTIM_NOUNS = frozenset({"killing", "murder", "death", "arrest", "detention", "
                           "release", "freeing", "extradition", "handover"})
 SIBLING_AGENT_DEPS = frozenset({"amod", "compound", "nmod"})
 OWNER_PREPS = frozenset({"of", "from", "for", "by"})
+# After a move away "from" names the place left, not the owner: "the withdrawal of Russian troops
+# *from Ukraine*".
+DEPARTURE_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "retreat", "departure", "exit", "evacuation",
+                             "expulsion", "deportation", "return", "flight", "redeployment"})
 # A country that is the object of these prepositions is where something happened, not who.
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
 PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
@@ -994,6 +998,8 @@ def _modifiers(token: Tok, located: bool = False) -> Iterator[Tok]:
     preps = OWNER_PREPS | {"in"} if located else OWNER_PREPS
     if token.lemma_.lower() in VICTIM_NOUNS:
         preps = preps - {"of"}
+    if token.lemma_.lower() in DEPARTURE_NOUNS:
+        preps = preps - {"from"}
     if token.dep_ == "pobj" and token.head.lower_ == "of":
         preps = preps - {"by"}  # "the seizure of [a tanker *by Iranian forces*]": the act's doer
     for dep, child in kids(token):

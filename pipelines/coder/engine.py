@@ -563,6 +563,10 @@ class EventCoder:
         opposition of a named country, which its own state arrests: "Zambian opposition leader
         Hakainde Hichilema was arrested" → ZMBGOV."""
         place = self._trigger_place(trigger, doc_actors)
+        if place is None and (home := next((a.country for o in prep_objects(trigger, "from") for a in doc_actors.resolve(o) if a.country and not a.agent), None)):
+            # "were deported from Iran": sent out by the state they were sent from
+            reason = f"'{trigger.text} from' {home} with no doer named: its authorities"
+            return _unnamed(IMPLIED_AUTHORITY, home, "(authorities, not named)", trigger.i, reason)
         if place is None:
             patient = direct_object(trigger) if trigger.pos_ == "VERB" else None
             home = next((a.country for a in doc_actors.resolve(patient) if a.agent == "OPP" and a.country), None) if patient else None
