@@ -21,6 +21,7 @@ benchmarks/bench_places.py for its build time and memory).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,6 +37,8 @@ CITY_MIN_POPULATION = 15_000
 # English and older names ("New York", "Bombay", "Saigon") come from geonames' alternate names, but
 # only for cities this large: their alternates are the ones news uses, and fewer keys stay small.
 ALIAS_MIN_POPULATION = 1_000_000
+# Smaller cities this large get only other spellings of their name: "Zaporizhzhia", "Mykolaiv".
+VARIANT_MIN_POPULATION = 200_000
 # A city picked over a more populous namesake because the story names its country must be this large.
 CONTEXT_CITY_MIN_POPULATION = 100_000
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "within", "across", "throughout"})
@@ -207,6 +210,8 @@ def _load_cities(min_population: int) -> tuple[dict[str, list[City]], dict[str, 
         cities.setdefault(fold(city.name), []).append(city)
         if city.population >= ALIAS_MIN_POPULATION:
             aliases.extend((name, city) for name in raw.get("alternatenames", []) if _usable_alias(name))
+        elif city.population >= VARIANT_MIN_POPULATION:
+            aliases.extend((name, city) for name in raw.get("alternatenames", []) if _usable_alias(name) and _spelling_variant(name, city.name))
     primary = set(cities)
     for name, city in aliases:  # an alias never competes with a city's own name ("Canton", Ohio)
         if fold(name) not in primary:
@@ -217,6 +222,14 @@ def _load_cities(min_population: int) -> tuple[dict[str, list[City]], dict[str, 
 def _usable_alias(name: str) -> bool:
     """ASCII names written like names ("Bombay"), not codes ("BOM") or foreign scripts."""
     return name.isascii() and len(name) >= 4 and name[:1].isupper() and not name.isupper()
+
+
+def _spelling_variant(alias: str, name: str) -> bool:
+    """Another spelling of the name ("Zaporizhzhia" for "Zaporizhzhya"), not another name: a short
+    or different alias may be a person's name ("Bella" for Bello)."""
+    if len(alias) < 6 or abs(len(alias) - len(name)) > 3 or alias[:2].lower() != name[:2].lower():
+        return False  # cheap tests first: the lookup is built at every start
+    return difflib.SequenceMatcher(None, fold(alias), fold(name)).ratio() >= 0.8
 
 
 def _append_once(found: list[City], city: City) -> None:
