@@ -111,7 +111,10 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
     if kind == "xcomp_object":
         return [o for x in children(clause, "xcomp") for o in _present(direct_object(x))]
     if kind == "xcomp_target":
-        return [t for x in children(clause, "xcomp") for t in complement_targets(x)]
+        # with no complement verb, the object's: "accepted an invitation *to visit Brazil*"
+        obj = direct_object(clause)
+        complements = children(clause, "xcomp") or ([a for a in children(obj, "acl") if is_infinitive(a)] if obj is not None else [])
+        return [t for x in complements for t in complement_targets(x)]
     if kind == "xcomp_further_target":
         # "refused to commit to *assistance* to the US-led war": whom the thing is directed at
         return [t for x in children(clause, "xcomp") for near in complement_targets(x) for t in directed_objects(near)]

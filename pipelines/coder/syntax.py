@@ -138,8 +138,13 @@ def direct_object(verb: Tok) -> Tok | None:
     """The verb's direct object; for a passive verb, its surface subject."""
     if is_passive(verb):
         return passive_patient(verb)
-    # A noun the parser took for a clause is the object: "denied [IAEA inspectors] *access*".
-    return first_child(verb, "dobj", "obj") or next((c for d, c in kids(verb) if d == "ccomp" and c.pos_ == "NOUN"), None)
+    # A noun the parser took for a clause is the object: "denied [IAEA inspectors] *access*";
+    # so is the subject it gave an infinitive clause: "allowed [inspectors to visit]".
+    return (
+        first_child(verb, "dobj", "obj")
+        or next((c for d, c in kids(verb) if d == "ccomp" and c.pos_ == "NOUN"), None)
+        or next((s for d, c in kids(verb) if d == "ccomp" and is_infinitive(c) and (s := first_child(c, "nsubj")) is not None), None)
+    )
 
 
 def prep_objects(head: Tok, prep_lemma: str) -> list[Tok]:
