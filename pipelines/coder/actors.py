@@ -100,6 +100,7 @@ class ActorFinder:
     def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
         self.dictionary = dictionary
         self._labels: dict[str, Mention] = {}
+        self._lower_words: dict[str, frozenset[str]] = {}
         self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._agent_words: dict[str, str] = {}
@@ -114,6 +115,9 @@ class ActorFinder:
 
     def _add(self, nlp: Language, label: str, mention: Mention, phrases: Iterable[str], exact: bool = False) -> None:
         self._labels[label] = mention
+        phrases = list(phrases)
+        # words a name is written with in lower case ("UN refugee agency"): no capital asked of them
+        self._lower_words[label] = self._lower_words.get(label, frozenset()) | {w for p in phrases for w in p.lower().split() if w in p.split()}
         for phrase in phrases:
             matcher = self._exact if exact or is_case_sensitive(phrase) else self._lower
             matcher.add(label, [nlp.make_doc(phrase)])
@@ -218,12 +222,13 @@ class ActorFinder:
         parse = doc if isinstance(doc, Parsed) else Parsed(doc)
         doc = parse.spacy_doc
         strings = doc.vocab.strings
-        found = [
-            (start, end, self._labels[strings[match_id]])
-            for matcher in (self._lower, self._exact)
-            for match_id, start, end in matcher(doc)
-        ]
-        found = [item for item in found if item[2].kind not in NAME_KINDS or _capitalised(parse[item[0] : item[1]])]
+        found = []
+        for matcher in (self._lower, self._exact):
+            for match_id, start, end in matcher(doc):
+                label = strings[match_id]
+                template = self._labels[label]
+                if template.kind not in NAME_KINDS or _capitalised(parse[start:end], self._lower_words[label]):
+                    found.append((start, end, template))
         found = [item for item in found if item[2].kind not in ("capital", "seat") or not _inside_longer_name(parse, item[0])]
         found += self._named_matches(parse, story_date)
         # Longest first; on a tie a context alias gives way ("the South" in "the South Korean
@@ -976,9 +981,10 @@ def _inside_longer_name(doc: Parsed, start: int) -> bool:
 _NAME_PARTICLES = frozenset({"da", "de", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "el", "al"})
 
 
-def _capitalised(span) -> bool:
-    """Every word of a name written with a capital, except short function words ("the", "of")."""
-    return all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _FUNCTION_WORDS for t in span)
+def _capitalised(span, lower_words: frozenset[str] = frozenset()) -> bool:
+    """Every word of a name written with a capital, except short function words ("the", "of") and
+    words the dictionary writes in lower case ("UN refugee agency")."""
+    return all(t.text[:1].isupper() or not t.is_alpha or t.lower_ in _FUNCTION_WORDS or t.lower_ in lower_words for t in span)
 
 
 _FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "du", "da", "la", "le", "el", "al", "on", "in", "d'"})
