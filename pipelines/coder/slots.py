@@ -127,6 +127,8 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return _nearest_prep_objects(trigger, word)
     if kind == "verb_prep":
         verb = governing_verb(trigger)
+        if verb is None and trigger.dep_ == "pobj" and trigger.head.lower_ in PARTICIPATION_PREPS and trigger.head.head.pos_ == "VERB":
+            verb = trigger.head.head  # "engaged *in* ethnic cleansing against X"
         return prep_objects(verb, word) if verb is not None else []
     return []
 

@@ -50,8 +50,21 @@ def own_subject(verb: Tok) -> Tok | None:
     """The verb's own active subject, or the `by` agent of a passive verb."""
     if is_passive(verb):
         agent = first_child(verb, "agent")
-        return first_child(agent, "pobj") if agent is not None else None
+        return first_child(agent, "pobj") if agent is not None else _stray_agent(verb)
     return first_child(verb, "nsubj", "csubj")
+
+
+def _stray_agent(verb: Tok) -> Tok | None:
+    """A passive's agent the parser hung on the active gerund after it: "was accused of embezzling
+    funds *by government officials*" (an active gerund with its object has no agent of its own)."""
+    for prep in children(verb, "prep"):
+        for gerund in children(prep, "pcomp"):
+            if gerund.tag_ == "VBG" and first_child(gerund, "dobj") is not None and not children(gerund, "auxpass"):
+                by = next((p for p in children(gerund, "prep") if p.lower_ == "by"), None)
+                noun = first_child(by, "pobj") if by is not None else None
+                if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
+                    return noun
+    return None
 
 
 def clause_subject(verb: Tok, max_hops: int = 4, noun_holder: Callable[[Tok], Tok | None] | None = None) -> Tok | None:
