@@ -454,6 +454,9 @@ class DocActors:
         if not found.countries and not found.organizations:
             # "the police", "opposition activists": an agent whose country the sentence or story
             # must supply (see `localize`); without an agent it is no actor at all.
+            if not agent and (earlier := self._named_group_before(token)):
+                # "Hezbollah … after *the group* fired rockets"
+                return earlier
             if agent and (earlier := self._same_noun_before(token)):
                 # "the United Nations human rights envoy … *The envoy* had criticised…"
                 return earlier
@@ -505,6 +508,24 @@ class DocActors:
         actor = next(iter(codes.values()))
         return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
                         reason=f"'the {token.text}': the {token.text} named before ({actor.text}, {actor.code})")]
+
+    def _named_group_before(self, token: Tok) -> list[Actor]:
+        """For "the group" or "the movement", the one named group (not a state, not a person) the
+        story named before it; none when it named several."""
+        if token.lemma_.lower() not in GROUP_NOUNS or [t.lower_ for t in token.children] != ["the"]:
+            return []
+        named = {}
+        for mention in self.mentions():
+            if mention.start >= token.i:
+                break
+            if mention.kind == "named" and not mention.person and not mention.organization:
+                for actor in self._mention_actors(self.doc[mention.end - 1], mention):
+                    named[actor.code] = actor
+        if len(named) != 1:
+            return []
+        actor = next(iter(named.values()))
+        return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
+                        reason=f"'the {token.text}': the group named before ({actor.text}, {actor.code})")]
 
     def _foreign(self, head: Tok, found: _Found) -> bool:
         """ "foreign troops", "the withdrawal of foreign forces": the agent's word is marked as
@@ -595,9 +616,12 @@ class DocActors:
         person = pronoun.lower_ in PERSON_PRONOUNS
         if not person and pronoun.lower_ not in STATE_PRONOUNS:
             return []
+        local = _own_clauses(pronoun)
         for governor in governors(pronoun):
-            if pronoun.dep_ in ("dobj", "dative") and pronoun.head == governor:
-                continue  # "the service accused *them*": an object is not its own clause's subject
+            if governor in local:
+                # "the service accused *them*", "police used tear gas to disperse *them*": an
+                # object is not the subject of its own clause, nor of the clause that controls it
+                continue
             subject = next((c for dep, c in kids(governor) if dep in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
             if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
                 if pronoun in subject.subtree:
@@ -906,6 +930,8 @@ ENVOY_NOUNS = frozenset({"envoy", "ambassador", "emissary", "mediator", "negotia
                          "spokesman", "spokeswoman", "spokesperson", "representative", "inspector", "monitor",
                          "observer", "investigator", "mission", "peacekeeper"})
 FOREIGN_WORDS = frozenset({"foreign", "overseas"})
+# "the group", "the movement": the named group a story is about, named again.
+GROUP_NOUNS = frozenset({"group", "movement", "organisation", "organization", "faction"})
 # Offices for dealing with other countries: "the foreign minister" is the story's own.
 OWN_FOREIGN_OFFICES = frozenset({"minister", "ministry", "secretary", "office", "service", "affairs", "intelligence",
                                  "correspondent", "policy"})
@@ -935,6 +961,19 @@ GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "f
                          "artist", "writer", "poet", "blogger", "cleric", "politician", "lawyer", "academic"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
+
+
+def _own_clauses(pronoun: Tok) -> set[Tok]:
+    """For an object pronoun, its verb and the verbs whose subject that verb's infinitive takes
+    ("used tear gas *to disperse* them": disperse, used)."""
+    if pronoun.dep_ not in ("dobj", "dative"):
+        return set()
+    verb, local = pronoun.head, set()
+    while True:
+        local.add(verb)
+        if verb.dep_ not in ("xcomp", "advcl") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return local
+        verb = verb.head
 
 
 def _coordinated(token: Tok) -> tuple[Tok, ...]:

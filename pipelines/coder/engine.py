@@ -66,6 +66,7 @@ MATERIAL_CONFLICT_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
 IMPLIED_ATTACKER = "UAF"
 IMPLIED_AUTHORITY = "GOV"
 # People mostly held by their own state when their release is demanded with no holder named.
+PREP_TARGETS = ("prep:", "subtree_prep:", "object_prep:")  # target slots whose object may refer back
 ONSET_VERBS = frozenset({"go", "embark"})  # "go on strike", "embark on a hunger strike": the noun is the act
 HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capture", "kidnap", "abduct", "seize"})
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
@@ -287,6 +288,8 @@ class EventCoder:
         for token in (doc[i] for i in positions):
             pos, lemma = self._trigger_key(token)
             candidates = self.rules.candidates(pos, lemma) if pos else ()
+            if lemma in self._prep_topic_lemmas:
+                candidates = _prep_object_topic_first(candidates, token)
             for rule in candidates:
                 failed = self._unmet_condition(rule, token, doc_actors.memo)
                 if failed and not trace:
@@ -316,6 +319,11 @@ class EventCoder:
             elif key not in events:
                 events[key] = event
         return list(events.values())
+
+    @cached_property
+    def _prep_topic_lemmas(self) -> frozenset[str]:
+        """Trigger lemmas with a rule that asks for a preposition and a topic ("agree" + to)."""
+        return frozenset(lemma for rule in self.rules.rules if rule.prep and rule.about for lemma in rule.lemmas)
 
     def _trigger_key(self, token: Tok) -> tuple[str | None, str]:
         """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb."""
@@ -353,6 +361,11 @@ class EventCoder:
                 if slot in rule.target and (referred := _referred_back(find(trigger), doc_actors)):
                     targets = referred
                     break
+            else:
+                # "expressed concern *over the crackdown*": a prepositional target too
+                targets = next((referred for slot in rule.target if slot.startswith(PREP_TARGETS)
+                                for token in slot_tokens(slot, trigger, self.rules, rule.pos == "noun")
+                                if (referred := _referred_back(token, doc_actors))), targets)
         if rule.code[:2] in ATTACK_ROOTS:
             targets = tuple(_capital_as_territory(t, doc_actors) for t in targets)
         end = trigger.sent.end  # the story's country so far, this sentence included
@@ -797,6 +810,22 @@ def _batched(items: Iterable[Document], size: int) -> Iterator[tuple[Document, .
     iterator = iter(items)
     while batch := tuple(itertools.islice(iterator, size)):
         yield batch
+
+
+def _prep_object_topic_first(rules: tuple[Rule, ...], trigger: Tok) -> tuple[Rule, ...]:
+    """Among equally specific rules, one whose topic is in the object phrase of its own preposition
+    comes first: "agreed to [a ceasefire] … in talks mediated by Qatar" is a ceasefire, "agreed to
+    [ceasefire talks]" talks."""
+    objects: dict[str, set[str]] = {}
+
+    def on_topic(rule: Rule) -> bool:
+        if not (rule.prep and rule.about):
+            return False
+        if rule.prep not in objects:
+            objects[rule.prep] = {t.lemma_.lower() for o in prep_objects(trigger, rule.prep) for t in o.subtree}
+        return not rule.about.isdisjoint(objects[rule.prep])
+
+    return tuple(sorted(rules, key=lambda rule: (-rule.specificity, not on_topic(rule))))
 
 
 def _forecast_threat(code: str) -> str | None:

@@ -120,6 +120,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         return [t for x in children(clause, "xcomp") for near in complement_targets(x) for t in directed_objects(near)]
     if kind == "xcomp_prep":
         return [o for x in children(clause, "xcomp") for o in prep_objects(x, word)]
+    if kind == "purpose_object":
+        # "fired tear gas *to disperse them*": whom the act's purpose is done to
+        return [o for p in purpose_clauses(trigger, is_noun) if (o := direct_object(p)) is not None]
     if kind == "purpose_prep":
         # "began a hunger strike *to protest against X*": whom the act's purpose is directed at
         return [o for p in purpose_clauses(trigger, is_noun) for o in prep_objects(p, word)]
