@@ -644,12 +644,16 @@ class EventCoder:
         direct object, or with none (or "himself") the first at/on/in/near object: "blew himself
         up at a market", "fired on a bus". Without a named place, nothing: "Russian jets bombed a
         hospital" does not say whose."""
+        places = self.rules.word_class("populated_places")
         obj = direct_object(trigger)
-        if obj is None or obj.lower_ in REFLEXIVES:
-            # a nominal attack's prepositions may hang on its light verb: "carried out air strikes *on a village*"
+        if obj is None or obj.lower_ in REFLEXIVES or obj.lemma_.lower() not in places:
+            # a nominal attack's prepositions may hang on its light verb: "carried out air strikes
+            # *on a village*"; and "opened fire *on a concert*"
             heads = (trigger, trigger.head) if trigger.dep_ == "dobj" and trigger.pos_ in ("NOUN", "PROPN") else (trigger,)
-            obj = next((o for prep in ("at", "on", "in", "near") for head in heads for o in prep_objects(head, prep)), None)
-        if obj is None or obj.lemma_.lower() not in self.rules.word_class("populated_places"):
+            heads += (obj,) if obj is not None and obj.lower_ not in REFLEXIVES else ()
+            obj = next((o for prep in ("at", "on", "in", "near") for head in heads for o in prep_objects(head, prep)
+                        if o.lemma_.lower() in places), None)
+        if obj is None:
             return ()
         place = place_near(obj, self.places, self._place_context(trigger.sent, doc_actors)) or self._trigger_place(trigger, doc_actors)
         if place is None:
