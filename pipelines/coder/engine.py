@@ -522,6 +522,8 @@ class EventCoder:
                 continue
             tokens = slot_tokens(slot, trigger, self.rules, is_noun)
             actors = [actor for token in tokens for actor in _resolve_all(doc_actors, token, slot) if actor.country not in skip]
+            if not actors and slot == "situation_country":
+                actors = [a for token in tokens if (a := self._region_country(token, doc_actors)) is not None and a.country not in skip]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
                 actors = [a for token in tokens if (a := self._implied_attacker(token, trigger, doc_actors)) is not None]
             if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and (is_noun or _agentless_passive(trigger)):
@@ -620,6 +622,20 @@ class EventCoder:
             if doers := doers or doc_actors.modifier_actors(act):
                 return tuple(doers)
         return ()
+
+    def _region_country(self, token: Tok, doc_actors: DocActors) -> Actor | None:
+        """A region the country dictionary lists, as its country: "the killings *in Darfur*"."""
+        if token.pos_ != "PROPN" or token.i in doc_actors.by_token:
+            return None
+        start = token.i
+        while start > token.sent.start and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].pos_ == "PROPN":
+            start -= 1  # "Nagorno-Karabakh", "West Darfur"
+        area = self.places.area(token.doc[start : token.i + 1].text)
+        if area is None:
+            return None
+        reason = f"'{area.name}' is a region of {area.country}"
+        return Actor(code=area.country, country=area.country, agent=None, text=token.text, start=token.i,
+                     end=token.i + 1, head=token.i, reason=reason, territory=True)
 
     def _named_keeper(self, people: list[Tok], doc_actors: DocActors) -> tuple[Actor, ...]:
         """Who the text says holds them: "two French nationals *held by Hamas*" → Hamas; "a German
