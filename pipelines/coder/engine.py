@@ -51,7 +51,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
-CODER_VERSION = "0.10.0"
+CODER_VERSION = "0.11.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
@@ -363,7 +363,7 @@ class EventCoder:
                     break
             else:
                 # "expressed concern *over the crackdown*": a prepositional target too
-                targets = next((referred for slot in rule.target if slot.startswith(PREP_TARGETS)
+                targets = next((referred for slot in (rule.target if doc_actors.coded else ()) if slot.startswith(PREP_TARGETS)
                                 for token in slot_tokens(slot, trigger, self.rules, rule.pos == "noun")
                                 if (referred := _referred_back(token, doc_actors))), targets)
         if rule.code[:2] in ATTACK_ROOTS:
@@ -836,16 +836,22 @@ def _prep_object_topic_first(rules: tuple[Rule, ...], trigger: Tok) -> tuple[Rul
     """Among equally specific rules, one whose topic is in the object phrase of its own preposition
     comes first: "agreed to [a ceasefire] … in talks mediated by Qatar" is a ceasefire, "agreed to
     [ceasefire talks]" talks."""
+    preps = {prep.lower_ for dep, prep in kids(trigger) if dep in ("prep", "agent", "dative")}
+    if not preps:
+        return rules
     objects: dict[str, set[str]] = {}
 
     def on_topic(rule: Rule) -> bool:
-        if not (rule.prep and rule.about):
+        if rule.prep not in preps or not rule.about:
             return False
         if rule.prep not in objects:
             objects[rule.prep] = {t.lemma_.lower() for o in prep_objects(trigger, rule.prep) for t in o.subtree}
         return not rule.about.isdisjoint(objects[rule.prep])
 
-    return tuple(sorted(rules, key=lambda rule: (-rule.specificity, not on_topic(rule))))
+    first = {rule.id for rule in rules if on_topic(rule)}
+    if not first:
+        return rules
+    return tuple(sorted(rules, key=lambda rule: (-rule.specificity, rule.id not in first)))
 
 
 def _forecast_threat(code: str) -> str | None:

@@ -153,10 +153,16 @@ def direct_object(verb: Tok) -> Tok | None:
         return passive_patient(verb)
     # A noun the parser took for a clause is the object: "denied [IAEA inspectors] *access*";
     # so is the subject it gave an infinitive clause: "allowed [inspectors to visit]".
-    return (
-        first_child(verb, "dobj", "obj")
-        or next((c for d, c in kids(verb) if d == "ccomp" and c.pos_ == "NOUN"), None)
-        or next((s for d, c in kids(verb) if d == "ccomp" and is_infinitive(c) and (s := first_child(c, "nsubj")) is not None), None)
+    clauses = []
+    for dep, child in kids(verb):
+        if dep in ("dobj", "obj"):
+            return child
+        if dep == "ccomp":
+            clauses.append(child)
+    if not clauses:
+        return None
+    return next((c for c in clauses if c.pos_ == "NOUN"), None) or next(
+        (s for c in clauses if is_infinitive(c) and (s := first_child(c, "nsubj")) is not None), None
     )
 
 
