@@ -503,11 +503,7 @@ class DocActors:
             for actor in self._resolve_one(other):
                 if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
                     codes[actor.code] = actor
-        if len(codes) != 1:
-            return []
-        actor = next(iter(codes.values()))
-        return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
-                        reason=f"'the {token.text}': the {token.text} named before ({actor.text}, {actor.code})")]
+        return _the_one_before(token, codes, f"the {token.text}")
 
     def _named_group_before(self, token: Tok) -> list[Actor]:
         """For "the group" or "the movement", the one named group (not a state, not a person) the
@@ -521,11 +517,7 @@ class DocActors:
             if mention.kind == "named" and not mention.person and not mention.organization:
                 for actor in self._mention_actors(self.doc[mention.end - 1], mention):
                     named[actor.code] = actor
-        if len(named) != 1:
-            return []
-        actor = next(iter(named.values()))
-        return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
-                        reason=f"'the {token.text}': the group named before ({actor.text}, {actor.code})")]
+        return _the_one_before(token, named, "the group")
 
     def _foreign(self, head: Tok, found: _Found) -> bool:
         """ "foreign troops", "the withdrawal of foreign forces": the agent's word is marked as
@@ -961,6 +953,16 @@ GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "f
                          "artist", "writer", "poet", "blogger", "cleric", "politician", "lawyer", "academic"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
+
+
+def _the_one_before(token: Tok, named: dict[str, Actor], what: str) -> list[Actor]:
+    """The one actor a definite noun ("the envoy", "the group") names again, at the noun; none
+    when the story named several."""
+    if len(named) != 1:
+        return []
+    actor = next(iter(named.values()))
+    return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
+                    reason=f"'the {token.text}': {what} named before ({actor.text}, {actor.code})")]
 
 
 def _own_clauses(pronoun: Tok) -> set[Tok]:
