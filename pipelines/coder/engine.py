@@ -627,12 +627,9 @@ class EventCoder:
         """A region the country dictionary lists, as its country: "the killings *in Darfur*"."""
         if token.pos_ != "PROPN" or token.i in doc_actors.by_token:
             return None
-        start = token.i
-        while start > token.sent.start and token.doc[start - 1].dep_ == "compound" and token.doc[start - 1].pos_ == "PROPN":
-            start -= 1  # "Nagorno-Karabakh", "West Darfur"
-        area = self.places.area(token.doc[start : token.i + 1].text)
-        if area is None:
-            return None
+        area = named_place(token, self.places)
+        if area is None or self.places.area(area.name) is None:
+            return None  # no place, or a city: it only says where
         reason = f"'{area.name}' is a region of {area.country}"
         return Actor(code=area.country, country=area.country, agent=None, text=token.text, start=token.i,
                      end=token.i + 1, head=token.i, reason=reason, territory=True)
