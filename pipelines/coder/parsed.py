@@ -8,6 +8,9 @@ them (`text`, `lemma_`, `dep_`, `head`, `children`, `sent`, `subtree`, …). Onl
 reads is here; the matchers (actors, dates) still run on the spaCy Doc, whose token offsets are
 the same.
 
+One repair is made while reading: a name the parser split into two objects of one verb is joined
+again (`_join_split_object`); `repaired` lists the words it moved.
+
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
 """
@@ -151,7 +154,7 @@ class Parsed:
     """A spaCy Doc's parse, read once (see the module's note). `doc[i]`, `doc[a:b]`, `len(doc)`,
     `doc.sents` and `doc.user_data` work as on a Doc; `spacy_doc` is the Doc itself."""
 
-    __slots__ = ("spacy_doc", "tokens", "sents", "text", "user_data", "char_starts", "char_ends")
+    __slots__ = ("spacy_doc", "tokens", "sents", "text", "user_data", "char_starts", "char_ends", "repaired")
 
     def __init__(self, doc: Doc) -> None:
         self.spacy_doc = doc
@@ -170,11 +173,15 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
+        objects = []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
             if head is not token:
                 head.kids.append((token.dep_, token))
+                if token.dep_ == "dobj":
+                    objects.append(token)
+        self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -217,3 +224,23 @@ _LABELS: dict[int, str] = {}
 def _label(strings, key: int) -> str:
     _LABELS[key] = label = strings[key]
     return label
+
+
+def _join_split_object(second: Tok) -> int | None:
+    """Repair a name the parser split into two objects of one verb: "accused [Kosovo] [Prime
+    Minister Albin Kurti] of …". A bare proper noun right before the second object's phrase is
+    that phrase's first word, a compound of its head, as the same name elsewhere parses. Returns
+    the position of the word moved, if any."""
+    verb = second.head
+    first = next((kid for dep, kid in verb.kids if dep == "dobj" and kid is not second), None)
+    if first is None or first.kids or first.pos_ != "PROPN" or second.pos_ != "PROPN" or first.i > second.i:
+        return None  # ("denied *Iran* access" has two objects: the second is no name)
+    edge = second
+    while edge.kids and edge.kids[0][1].i < edge.i:
+        edge = edge.kids[0][1]
+    if edge.i != first.i + 1 or edge.pos_ != "PROPN":
+        return None
+    verb.kids.remove(("dobj", first))
+    first.dep_, first.head = "compound", second
+    second.kids.insert(0, ("compound", first))
+    return first.i

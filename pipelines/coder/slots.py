@@ -40,6 +40,13 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         # "warned Iran that *it* must stop…": a pronoun subject of what was said to someone is them
         subject = clause_subject(clause)
         return addressee_of(clause, rules) if subject is not None and subject.lower_ in SUBJECT_PRONOUNS else []
+    if kind == "addressed":
+        # "told *Putin* in a phone call that…", "urged *Netanyahu* during a call to…": whom the
+        # verb that carries the noun speaks to
+        verb = trigger.head.head if is_noun and trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "during", "at") else None
+        if verb is None or verb.lemma_.lower() not in rules.word_class("address_verbs"):
+            return []
+        return [*_present(direct_object(verb)), *(p for d in children(verb, "dative") for p in (d, *children(d, "pobj")))]
     if kind == "dobj":
         obj = direct_object(clause)
         if obj is None and not is_noun and not children(clause, "xcomp", "ccomp"):
@@ -253,10 +260,11 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
             return []
         return _present(subject_of(verb, rules))
     if (noun.dep_ == "pobj" and noun.head.lower_ in TIME_PREPS and noun.head.head.pos_ == "VERB"
-            and noun.lemma_.lower() in rules.word_class("meeting") | TRAVEL_NOUNS
+            and (noun.lemma_.lower() in rules.word_class("meeting") | TRAVEL_NOUNS or _phone_call(noun))
             and not children(noun.head.head, "nsubjpass", "auxpass")):
-        # "*After talks with* Iranian officials, the IAEA chief said…", "during a visit to Hanoi":
-        # the one whose clause it sets in time took part (not for an attack or an arrest)
+        # "*After talks with* Iranian officials, the IAEA chief said…", "during a visit to Hanoi",
+        # "during a phone call": the one whose clause it sets in time took part (not for an attack
+        # or an arrest, nor after calls for restraint)
         return _present(subject_of(noun.head.head, rules))
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
@@ -267,6 +275,11 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
         agent = children(verb, "agent")
         return [pobj for prep in agent for pobj in children(prep, "pobj")]
     return _present(subject_of(verb, rules))
+
+
+def _phone_call(noun: Tok) -> bool:
+    """A call made on the phone ("a phone call", "a video call"), not a call for something."""
+    return noun.lemma_.lower() in ("call", "conversation") and any(c.lower_ in ("phone", "telephone", "video") for c in noun.children)
 
 
 def speaker_of(clause: Tok, rules: RuleSet) -> Tok | None:
