@@ -566,8 +566,10 @@ class DocActors:
         if len(set(domestic)) > 1:
             # "French and Malian troops killed jihadists in central Mali": of several countries on
             # the other side, the one where it happened, else the story's own.
+            # With none of them there, none is the agent's: "Argentina, Chile and Peru rejected the
+            # results announced by the electoral council" (a council of the story's country).
             home = next((c for c in (clause_place(), place_country(), self.home_country(sentence_end)) if c in domestic), None)
-            domestic = sorted(domestic, key=lambda country: country != home)
+            domestic = sorted(domestic, key=lambda country: country != home) if home else []
         if nationals_are_foreign and domestic and all(self._by_nationality(c) for c in counterparts if c.country and c.agent):
             # (in the story's first sentence, that sentence: "the expulsion of two *Russian*
             # diplomats was announced by *Moldova's* ministry after the country's service…")

@@ -230,7 +230,14 @@ def subject_of(verb: Tok, rules: RuleSet) -> Tok | None:
     """`clause_subject`, also through an announced intention: "Chile expressed *willingness* to
     resume talks" (word classes `intent_nouns` and `intent_noun_verbs`)."""
     nouns, carriers = rules.word_class("intent_nouns"), rules.word_class("intent_noun_verbs")
-    return clause_subject(verb, noun_holder=lambda acl: noun_intention_holder(acl, nouns, carriers))
+    speech = rules.word_class("speech_nouns")
+
+    def holder(acl: Tok) -> Tok | None:
+        if acl.head.lemma_.lower() in speech and acl.tag_ == "VBG":
+            return _noun_speaker(acl.head)  # "issued a statement *rejecting* the results": its issuer's
+        return noun_intention_holder(acl, nouns, carriers)
+
+    return clause_subject(verb, noun_holder=holder)
 
 
 def _present(token: Tok | None) -> list[Tok]:
