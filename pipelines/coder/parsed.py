@@ -8,8 +8,10 @@ them (`text`, `lemma_`, `dep_`, `head`, `children`, `sent`, `subtree`, …). Onl
 reads is here; the matchers (actors, dates) still run on the spaCy Doc, whose token offsets are
 the same.
 
-One repair is made while reading: a name the parser split into two objects of one verb is joined
-again (`_join_split_object`); `repaired` lists the words it moved.
+Two repairs are made while reading, of names the small model misreads as objects: a name split
+into two objects of one verb is joined again (`_join_split_object`), and a name run into the
+predicate after it is parted from it (`_part_object_and_predicate`); `repaired` lists the words
+moved.
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -173,7 +175,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects = []
+        objects, modifiers = [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -181,7 +183,10 @@ class Parsed:
                 head.kids.append((token.dep_, token))
                 if token.dep_ == "dobj":
                     objects.append(token)
+                elif token.dep_ == "nmod":
+                    modifiers.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
+        self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -244,3 +249,22 @@ def _join_split_object(second: Tok) -> int | None:
     first.dep_, first.head = "compound", second
     second.kids.insert(0, ("compound", first))
     return first.i
+
+
+def _part_object_and_predicate(name: Tok) -> int | None:
+    """Repair an object and its predicate the parser ran into one phrase: "branded [Netanyahu a
+    war criminal]" (Netanyahu a modifier of "criminal"). A proper noun that opens a verb's object
+    and is followed by that object's article is the object; the rest says what it was called, as
+    "called Milei a fascist" parses. Returns the position of the name, if moved."""
+    phrase = name.head
+    verb = phrase.head
+    if name.pos_ != "PROPN" or name.kids or phrase.dep_ != "dobj" or phrase is verb:
+        return None
+    left = [kid for _, kid in phrase.kids if kid.i < phrase.i]
+    if not left or left[0] is not name or len(left) < 2 or left[1].i != name.i + 1 or left[1].dep_ != "det":
+        return None
+    phrase.kids.remove(("nmod", name))
+    verb.kids[verb.kids.index(("dobj", phrase))] = ("oprd", phrase)
+    phrase.dep_, name.dep_, name.head = "oprd", "dobj", verb
+    verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > name.i), len(verb.kids)), ("dobj", name))
+    return name.i

@@ -144,3 +144,14 @@ def test_a_date_of_stories_is_parsed_in_even_batches_near_the_batch_size() -> No
         batches = math.ceil(n / size)
         assert n - (batches - 1) * size > size / 2 or batches == 1, n  # no small batch at the end
         assert 32 < size < 128 or n < 96, n
+
+
+def test_a_name_run_into_what_it_was_called_is_parted_from_it(coder: EventCoder) -> None:
+    """ "branded [Netanyahu a war criminal]": the small model makes the name a modifier of
+    "criminal", so the target would be a criminal; the name is the object, the rest its predicate."""
+    parsed = Parsed(coder.nlp("Erdogan branded Netanyahu a war criminal."))
+    verb, name, called = parsed[1], parsed[2], parsed[5]
+    assert parsed.repaired == [2]
+    assert (name.dep_, name.head) == ("dobj", verb) and (called.dep_, called.head) == ("oprd", verb)
+    assert [(dep, kid.text) for dep, kid in verb.kids] == [("nsubj", "Erdogan"), ("dobj", "Netanyahu"), ("oprd", "criminal"), ("punct", ".")]
+    assert [t.text for t in called.subtree] == ["a", "war", "criminal"]
