@@ -387,9 +387,9 @@ class EventCoder:
             _localize_all(doc_actors, targets, sources, end, place_country, clause_place, state_at_home=_acts_at_home(rule)),
         )
         if rule.source_agents is not None:
-            sources = tuple(s for s in sources if s.agent in rule.source_agents)
+            sources = tuple(s for s in sources if _agent_kind(s, doc_actors) in rule.source_agents)
         if rule.not_source_agents is not None:
-            sources = tuple(s for s in sources if s.agent not in rule.not_source_agents)
+            sources = tuple(s for s in sources if _agent_kind(s, doc_actors) not in rule.not_source_agents)
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country) if rule.symmetric else ()
         hosts = rule.symmetric and rule.pos == "noun" and _hosted(trigger)
         pairs = _pairs(rule, sources, targets, between, hosts)
@@ -1048,6 +1048,16 @@ def _unnamed(agent: str, country: str | None, text: str, index: int, reason: str
         code=(country or "") + agent, country=country, agent=agent, text=text,
         start=index, end=index + 1, head=index, reason=reason,
     )
+
+
+def _agent_kind(actor: Actor, doc_actors: DocActors) -> str | None:
+    """The actor's CAMEO agent for a rule's `source_agents`; `STATE` for a country named by its
+    name, with no agent ("Japan protested"; not "Ukrainians protested", its people)."""
+    if actor.agent is None and actor.code == actor.country and not actor.territory:
+        mention = doc_actors.by_token.get(actor.head)
+        if mention is not None and mention.kind == "country":
+            return "STATE"
+    return actor.agent
 
 
 def _words(tokens: Iterable[Tok]) -> frozenset[str]:
