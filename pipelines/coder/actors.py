@@ -59,6 +59,9 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+# People named by no role: "them" after "arrested five *men*" is those men, no actor.
+PEOPLE_NOUNS = frozenset({"man", "men", "woman", "women", "people", "person", "persons", "child", "children",
+                          "boy", "boys", "girl", "girls", "individual", "individuals", "youth", "youths", "other", "others"})
 PERSON_POSSESSIVES = frozenset({"his", "her"})
 POSSESSIVE_PRONOUNS = STATE_PRONOUNS | PERSON_POSSESSIVES
 # Bodies that act but are no person: "he" and "his" do not stand for them.
@@ -428,6 +431,8 @@ class DocActors:
     def _resolve_one(self, token: Tok) -> list[Actor]:
         if token.lower_ in PRONOUNS:
             return self._antecedent(token)
+        if token.lower_ in COUNTED_HEADS and (counted := _counted_pronoun(token)) is not None:
+            return self._antecedent(counted)  # "arrested dozens *of them*"
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind != "agent":
             own = self._mention_actors(token, mention)
@@ -591,7 +596,7 @@ class DocActors:
             if country is None and not others - {None}:
                 # "Teachers went on strike *in Nigeria*. The education minister met union leaders":
                 # a story that names its country only as a place
-                country, origin = self._last_country(self.doc[actor.head].sent.start), "the country the story named as a place"
+                country, origin = self._last_country(self.doc[sentence_end - 1].sent.start), "the country the story named as a place"
         if country is None or (not domestic and country in others):
             state = next((c.country for c in counterparts if c.country and c.agent is None), None) if state_at_home else None
             return _with_country(actor, state, "the state that acts on it at home") if state else None
@@ -632,7 +637,33 @@ class DocActors:
                     actors = next((found for t in subject.subtree if t != subject and t.tag_ in ("NNS", "NNPS")
                                    if (found := self._referent(subject, True, lambda _, t=t: self.resolve(t)))), [])
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
-        return self._previous_subject(pronoun, person)
+        return self._previous_subject(pronoun, person) or self._previous_group(pronoun)
+
+    def _previous_group(self, pronoun: Tok) -> list[Actor]:
+        """ "Protesters gathered outside parliament. Police dispersed *them*": an object "them"
+        with nothing to stand for in its sentence is the last group the sentence before names (a
+        plural noun that is an actor), passing over things ("went on strike over unpaid *wages*")
+        and the group doing it to them ("clashed with *police*. Police dispersed them"). Nothing
+        when that group is people no actor names ("arrested five *men*. Officials released them")."""
+        if pronoun.lower_ != "them" or pronoun.dep_ not in ("dobj", "pobj", "dative") or pronoun.sent.start == 0:
+            return []
+        verb = pronoun.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+            verb = verb.head  # "arrested dozens of *them*", "fired live rounds at *them*"
+        subject = own_subject(verb)
+        # (by agent: "police in Bangladesh" and a later "Police" are the same police)
+        doers = {a.agent or a.code for a in self.resolve(subject)} if subject is not None else set()
+        previous = self.doc[pronoun.sent.start - 1].sent
+        for token in reversed(list(previous)):
+            if token.tag_ not in ("NNS", "NNPS") or token.dep_ in ("compound", "amod", "poss"):
+                continue
+            actors = self._referent(token, False, self.resolve)
+            if not actors and token.lemma_.lower() in PEOPLE_NOUNS:
+                return []
+            if not actors or {a.agent or a.code for a in actors} <= doers:
+                continue
+            return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r} in the sentence before: {a.reason}") for a in actors]
+        return []
 
     def _named_person_before(self, pronoun: Tok, subject: Tok) -> list[Actor]:
         """The last person named by name in the pronoun's sentence before it, outside `subject`;
@@ -967,12 +998,34 @@ def _the_one_before(token: Tok, named: dict[str, Actor], what: str) -> list[Acto
                     reason=f"'the {token.text}': {what} named before ({actor.text}, {actor.code})")]
 
 
+# Words that count the people of their of-phrase: "dozens of them", "some of them".
+COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "all", "several",
+                           "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+
+
+def _counted_pronoun(head: Tok) -> Tok | None:
+    """The pronoun a counting word counts: "dozens *of them*"."""
+    for dep, prep in head.kids:
+        if dep == "prep" and prep.lower_ == "of":
+            return next((o for d, o in prep.kids if d == "pobj" and o.lower_ in PRONOUNS), None)
+    return None
+
+
 def _own_clauses(pronoun: Tok) -> set[Tok]:
     """For an object pronoun, its verb and the verbs whose subject that verb's infinitive takes
-    ("used tear gas *to disperse* them": disperse, used)."""
-    if pronoun.dep_ not in ("dobj", "dative"):
+    ("used tear gas *to disperse* them": disperse, used); also for the object of a preposition
+    on a verb or on its object ("fired live rounds *at them*", "arrested dozens *of them*")."""
+    if pronoun.dep_ == "pobj" and pronoun.head.dep_ == "prep":
+        verb = pronoun.head.head
+        while verb.dep_ in ("dobj", "pobj", "prep") and verb.pos_ not in ("VERB", "AUX"):
+            verb = verb.head  # "arrested dozens *of them*"
+        if verb.pos_ not in ("VERB", "AUX"):
+            return set()
+    elif pronoun.dep_ in ("dobj", "dative"):
+        verb = pronoun.head
+    else:
         return set()
-    verb, local = pronoun.head, set()
+    local = set()
     while True:
         local.add(verb)
         if verb.dep_ not in ("xcomp", "advcl") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):

@@ -476,7 +476,11 @@ class EventCoder:
                 for purpose in children(trigger.head, "advcl"):
                     if is_infinitive(purpose):
                         scope += [purpose, *about_scope(purpose)]
-            memo[key] = _words(scope) | _hyphenated(scope)
+            words = _words(scope) | _hyphenated(scope)
+            returns = [t for t in scope if t.lemma_.lower() == "return"]
+            if returns and all(t.pos_ == "VERB" and direct_object(t) is None for t in returns):
+                words -= {"return"}  # "urged them to *return to work*" asks for no handing back
+            memo[key] = words
         return memo[key]
 
     def _refined_code(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
