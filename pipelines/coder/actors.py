@@ -308,6 +308,8 @@ class ActorFinder:
             and (token.head.lemma_.lower() in GROUP_HEADS or token.head.tag_ == "NNPS")  # "*rebel* Serbs"
         ):
             return None
+        if token.lemma_.lower() == "party" and _sides(token):
+            return None
         return self._agent_words.get(token.lower_) or self._agent_words.get(token.lemma_.lower())
 
 
@@ -996,6 +998,23 @@ def _the_one_before(token: Tok, named: dict[str, Actor], what: str) -> list[Acto
     actor = next(iter(named.values()))
     return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
                     reason=f"'the {token.text}': {what} named before ({actor.text}, {actor.code})")]
+
+
+# "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a
+# conflict or an accord, not political parties.
+SIDE_WORDS = frozenset({"all", "both", "warring", "conflicting", "belligerent", "contracting", "signatory"})
+
+
+SIDED_THINGS = frozenset({"conflict", "war", "fighting", "agreement", "accord", "deal", "treaty", "ceasefire",
+                          "truce", "talks", "dispute", "negotiations"})
+
+
+def _sides(party: Tok) -> bool:
+    if any(dep in ("det", "amod", "predet") and kid.lower_ in SIDE_WORDS for dep, kid in party.kids):
+        return True
+    # "parties *to the conflict*" (the parser may hang "to" on the verb)
+    after = party.doc.tokens[party.i + 1 : party.i + 4]
+    return len(after) == 3 and after[0].lower_ == "to" and any(t.lemma_.lower() in SIDED_THINGS for t in after[1:])
 
 
 # Words that count the people of their of-phrase: "dozens of them", "some of them".
