@@ -8,10 +8,11 @@ them (`text`, `lemma_`, `dep_`, `head`, `children`, `sent`, `subtree`, …). Onl
 reads is here; the matchers (actors, dates) still run on the spaCy Doc, whose token offsets are
 the same.
 
-Two repairs are made while reading, of names the small model misreads as objects: a name split
-into two objects of one verb is joined again (`_join_split_object`), and a name run into the
-predicate after it is parted from it (`_part_object_and_predicate`); `repaired` lists the words
-moved.
+Three repairs are made while reading, of objects the small model misreads: a name split into two
+objects of one verb is joined again (`_join_split_object`), a name run into the predicate after it
+is parted from it (`_part_object_and_predicate`), and an object read as a modifier of the
+adjective said of it is made the object again (`_object_out_of_predicate`); `repaired` lists the
+words moved.
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -175,7 +176,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers = [], []
+        objects, modifiers, predicates = [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -185,8 +186,11 @@ class Parsed:
                     objects.append(token)
                 elif token.dep_ == "nmod":
                     modifiers.append(token)
+                elif token.dep_ == "oprd":
+                    predicates.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
+        self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -268,3 +272,26 @@ def _part_object_and_predicate(name: Tok) -> int | None:
     phrase.dep_, name.dep_, name.head = "oprd", "dobj", verb
     verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > name.i), len(verb.kids)), ("dobj", name))
     return name.i
+
+
+def _object_out_of_predicate(adjective: Tok) -> int | None:
+    """Repair an object the parser hung on the adjective said of it: "called [the junta]
+    illegitimate", "called [Russia's attack] barbaric" (the noun a compound of the adjective).
+    A noun right before the predicate of an active verb without an object is that object, with
+    the words before it (the small model may tag the adjective a noun, so its tag is not asked).
+    Returns the position of the noun, if moved."""
+    verb = adjective.head
+    left = [kid for _, kid in adjective.kids if kid.i < adjective.i]
+    if not left or left[-1].i != adjective.i - 1 or left[-1].pos_ not in ("NOUN", "PROPN") or left[-1].dep_ not in ("compound", "nmod"):
+        return None
+    if any(dep in ("dobj", "obj", "nsubjpass", "auxpass") for dep, _ in verb.kids):
+        return None  # (a predicate with no object is a misparse, unless the verb is passive)
+    noun = left[-1]
+    adjective.kids = [(dep, kid) for dep, kid in adjective.kids if kid.i > adjective.i]
+    for dep, kid in [(kid.dep_, kid) for kid in left[:-1]]:
+        kid.head = noun
+        noun.kids.append((dep, kid))
+    noun.kids.sort(key=lambda pair: pair[1].i)
+    noun.dep_, noun.head = "dobj", verb
+    verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > noun.i), len(verb.kids)), ("dobj", noun))
+    return noun.i

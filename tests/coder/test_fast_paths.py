@@ -155,3 +155,18 @@ def test_a_name_run_into_what_it_was_called_is_parted_from_it(coder: EventCoder)
     assert (name.dep_, name.head) == ("dobj", verb) and (called.dep_, called.head) == ("oprd", verb)
     assert [(dep, kid.text) for dep, kid in verb.kids] == [("nsubj", "Erdogan"), ("dobj", "Netanyahu"), ("oprd", "criminal"), ("punct", ".")]
     assert [t.text for t in called.subtree] == ["a", "war", "criminal"]
+
+
+def test_an_object_read_as_a_modifier_of_its_predicate_is_the_object_again(coder: EventCoder) -> None:
+    """ "called [Russia's attack barbaric]": the small model hangs the object on the predicate
+    (and may tag "barbaric" a noun); the object is the verb's again, with its possessor."""
+    parsed = Parsed(coder.nlp("Germany called Russia's attack barbaric."))
+    verb, attack, barbaric = parsed[1], parsed[4], parsed[5]
+    assert parsed.repaired == [4]
+    assert (attack.dep_, attack.head) == ("dobj", verb) and barbaric.head is verb and not list(barbaric.children)
+    assert [t.text for t in attack.subtree] == ["Russia", "'s", "attack"]
+
+
+def test_a_passive_predicate_keeps_its_parse(coder: EventCoder) -> None:
+    parsed = Parsed(coder.nlp("The strike on the hospital was called a war crime."))
+    assert not parsed.repaired
