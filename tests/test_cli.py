@@ -108,6 +108,16 @@ def test_explain_shows_parse_actors_rules_and_events(capsys) -> None:
     assert "reject.proposal_to_meet" in text
 
 
+def test_explain_shows_the_parse_the_coder_read_with_its_repairs(capsys) -> None:
+    """The small model hangs "decision" on "illegitimate"; the coder repairs it, and explain must
+    show the parse the coder read, not spaCy's, or a reader could not follow the rules tried."""
+    assert main(["explain", "Turkey called Greece's decision illegitimate."]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    decision = next(line for line in lines if " decision " in line)
+    assert "dobj" in decision and "head=1 called" in decision and decision.endswith("(repaired)")
+    assert any("TUR -> GRC  111" in line for line in lines)
+
+
 def test_pipeline_run_on_dask_needs_a_scheduler(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     coded = str(tmp_path / "coded")

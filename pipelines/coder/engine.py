@@ -792,8 +792,10 @@ class EventCoder:
         trace = Trace()
         document = Document(doc_id="explain", text=text, story_date=story_date)
         coded = self.code_parsed(doc, document, trace)
-        doc_actors = self.finder.tag(doc, story_date)
-        lines = ["PARSE", *(_token_line(token) for token in doc if not token.is_space)]
+        parsed = Parsed(doc)  # the parse as the coder reads it, repairs included
+        doc_actors = self.finder.tag(parsed, story_date)
+        lines = ["PARSE", *(_token_line(token) + ("  (repaired)" if token.i in parsed.repaired else "")
+                            for token in parsed if not token.text.isspace())]
         lines += ["", "ACTOR PHRASES"]
         lines += [f"  {doc[m.start:m.end].text!r}: {m.kind} {m.country or m.organization or ''}{m.agent or ''}" for m in doc_actors.mentions()]
         lines += ["", "RULES TRIED", *(f"  {line}" for line in trace.lines)]
