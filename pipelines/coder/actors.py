@@ -446,6 +446,10 @@ class DocActors:
             # "opposition groups in Zimbabwe": the agent is a modifier, the place still says whose.
             found = self._search_modifiers(token, located=True)
         agent = self._stronger(own_agent, found.agent)
+        if agent == "PTY" and own_agent == "PTY" and any(t.lower_ in RULING_WORDS for t in token.lefts):
+            # "the ruling Georgian Dream party": a governing party is the government in CAMEO (as
+            # "ruling party" is, listed whole), also with its name between the words
+            agent = "GOV"
         if agent in STATE_OFFICES and any(t.lower_ in FORMER_WORDS for t in token.lefts):
             # "the former Kenyan prime minister" (the words apart, so not the noun "former minister")
             agent = "ELI"
@@ -998,6 +1002,9 @@ def _the_one_before(token: Tok, named: dict[str, Actor], what: str) -> list[Acto
     actor = next(iter(named.values()))
     return [replace(actor, text=token.text, start=token.i, end=token.i + 1, head=token.i,
                     reason=f"'the {token.text}': {what} named before ({actor.text}, {actor.code})")]
+
+
+RULING_WORDS = frozenset({"ruling", "governing"})
 
 
 # "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a

@@ -1128,8 +1128,12 @@ _HYPHEN_HASH = hash_string("-")
 
 
 def _pair_key(event: Event) -> frozenset[str]:
-    """The two actors of an event, by country, in either direction."""
-    return frozenset((_country(event.source), _country(event.target)))
+    """The two actors of an event, by country, in either direction; within one country, by their
+    agents ("the president called on the army" is no act on parliament)."""
+    source, target = _country(event.source), _country(event.target)
+    if source == target:
+        return frozenset((event.source.code, event.target.code))
+    return frozenset((source, target))
 
 
 def _country(actor: Actor) -> str:
@@ -1234,6 +1238,7 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
                      "atrocities"), ("18", "19", "20")),
     **dict.fromkeys(("accusation", "allegation", "criticism", "charge", "condemnation", "remarks", "comments"), ("11",)),
     **dict.fromkeys(("sanction", "embargo"), ("16",)),
+    **dict.fromkeys(("ban", "curfew"), ("17", "16")),
     **dict.fromkeys(("threat", "warning"), ("13",)),
 }
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})

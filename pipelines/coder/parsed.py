@@ -8,11 +8,12 @@ them (`text`, `lemma_`, `dep_`, `head`, `children`, `sent`, `subtree`, …). Onl
 reads is here; the matchers (actors, dates) still run on the spaCy Doc, whose token offsets are
 the same.
 
-Three repairs are made while reading, of objects the small model misreads: a name split into two
-objects of one verb is joined again (`_join_split_object`), a name run into the predicate after it
-is parted from it (`_part_object_and_predicate`), and an object read as a modifier of the
-adjective said of it is made the object again (`_object_out_of_predicate`); `repaired` lists the
-words moved.
+A few repairs are made while reading, where the small model misreads objects and conjuncts: a
+name split into two objects of one verb is joined again (`_join_split_object`), a name run into the
+predicate after it is parted from it (`_part_object_and_predicate`), an object read as a modifier
+of the adjective said of it is made the object again (`_object_out_of_predicate`), and a finite
+verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive completes
+(`_finite_conjunct_out_of_infinitive`); `repaired` lists the words moved.
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -176,7 +177,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers, predicates = [], [], []
+        objects, modifiers, predicates, conjuncts = [], [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -188,9 +189,12 @@ class Parsed:
                     modifiers.append(token)
                 elif token.dep_ == "oprd":
                     predicates.append(token)
+                elif token.dep_ == "conj" and token.pos_ == "VERB":
+                    conjuncts.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
+        self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -295,3 +299,21 @@ def _object_out_of_predicate(adjective: Tok) -> int | None:
     noun.dep_, noun.head = "dobj", verb
     verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > noun.i), len(verb.kids)), ("dobj", noun))
     return noun.i
+
+
+def _finite_conjunct_out_of_infinitive(verb: Tok) -> int | None:
+    """Repair a finite verb the parser coordinated with an infinitive: "refused [to recognise the
+    parliament and *called* on the army…]". "called" is past tense, so it cannot be under "to":
+    it is coordinated with "refused", and is no more refused than said. Returns its position, if
+    moved."""
+    infinitive = verb.head
+    governor = infinitive.head
+    if infinitive.dep_ != "xcomp" or not any(dep == "aux" and kid.lower_ == "to" for dep, kid in infinitive.kids):
+        return None
+    doc = verb.doc.spacy_doc
+    if doc[verb.i].tag_ not in ("VBD", "VBZ") or doc[infinitive.i].tag_ != "VB" or doc[governor.i].tag_ not in ("VBD", "VBZ"):
+        return None
+    infinitive.kids.remove(("conj", verb))
+    verb.head = governor
+    governor.kids.insert(next((k for k, (_, kid) in enumerate(governor.kids) if kid.i > verb.i), len(governor.kids)), ("conj", verb))
+    return verb.i

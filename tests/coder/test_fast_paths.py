@@ -170,3 +170,18 @@ def test_an_object_read_as_a_modifier_of_its_predicate_is_the_object_again(coder
 def test_a_passive_predicate_keeps_its_parse(coder: EventCoder) -> None:
     parsed = Parsed(coder.nlp("The strike on the hospital was called a war crime."))
     assert not parsed.repaired
+
+
+def test_a_past_tense_verb_is_no_conjunct_of_an_infinitive(coder: EventCoder) -> None:
+    """ "refused to sign the bill and *called* on parliament…": the small model coordinates
+    "called" with "sign", which puts it under "refused"; past tense, it is coordinated with
+    "refused" itself, and the call is made, not refused."""
+    parsed = Parsed(coder.nlp("Kenya's president refused to sign the finance bill and called on parliament to amend it."))
+    refused, called = parsed[3], next(t for t in parsed if t.text == "called")
+    assert called.i in parsed.repaired
+    assert (called.dep_, called.head) == ("conj", refused) and called in list(refused.children)
+
+
+def test_an_infinitive_keeps_its_infinitive_conjunct(coder: EventCoder) -> None:
+    parsed = Parsed(coder.nlp("Russia refused to meet and talk with Ukraine."))
+    assert not parsed.repaired
