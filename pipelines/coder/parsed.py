@@ -13,7 +13,9 @@ name split into two objects of one verb is joined again (`_join_split_object`), 
 predicate after it is parted from it (`_part_object_and_predicate`), an object read as a modifier
 of the adjective said of it is made the object again (`_object_out_of_predicate`), and a finite
 verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive completes
-(`_finite_conjunct_out_of_infinitive`); `repaired` lists the words moved.
+(`_finite_conjunct_out_of_infinitive`), and a sentence read as one noun phrase ("[Israeli air
+strikes killed 12 people]") is a clause again (`_clause_out_of_noun_root`); `repaired` lists the
+words moved.
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -177,7 +179,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers, predicates, conjuncts = [], [], [], []
+        objects, modifiers, predicates, conjuncts, clauses = [], [], [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -191,10 +193,13 @@ class Parsed:
                     predicates.append(token)
                 elif token.dep_ == "conj" and token.pos_ == "VERB":
                     conjuncts.append(token)
+                elif token.dep_ == "acl" and head.dep_ == "ROOT":
+                    clauses.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
         self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
+        self.repaired += [i for token in clauses if (i := _clause_out_of_noun_root(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -316,4 +321,24 @@ def _finite_conjunct_out_of_infinitive(verb: Tok) -> int | None:
     infinitive.kids.remove(("conj", verb))
     verb.head = governor
     governor.kids.insert(next((k for k, (_, kid) in enumerate(governor.kids) if kid.i > verb.i), len(governor.kids)), ("conj", verb))
+    return verb.i
+
+
+def _clause_out_of_noun_root(verb: Tok) -> int | None:
+    """Repair a sentence the parser read as one noun phrase: "Israeli air strikes *killed* 12
+    people" as strikes [that were] killed, the noun the root. A participle or past-tense verb
+    right after the root noun that has an object of its own is no reduced passive ("the men
+    killed in the attack"): it is the sentence's verb, the noun its subject. Returns the verb's
+    position, if moved."""
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN") or verb.i != noun.i + 1 or verb.doc.spacy_doc[verb.i].tag_ not in ("VBD", "VBN"):
+        return None
+    if not any(dep == "dobj" for dep, _ in verb.kids):
+        return None
+    after = [(dep, kid) for dep, kid in noun.kids if kid.i > verb.i]
+    noun.kids = [(dep, kid) for dep, kid in noun.kids if kid.i < verb.i]
+    for dep, kid in after:
+        kid.head = verb
+    verb.kids = sorted([("nsubj", noun), *verb.kids, *after], key=lambda pair: pair[1].i)
+    verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb
     return verb.i

@@ -185,3 +185,17 @@ def test_a_past_tense_verb_is_no_conjunct_of_an_infinitive(coder: EventCoder) ->
 def test_an_infinitive_keeps_its_infinitive_conjunct(coder: EventCoder) -> None:
     parsed = Parsed(coder.nlp("Russia refused to meet and talk with Ukraine."))
     assert not parsed.repaired
+
+
+def test_a_sentence_read_as_one_noun_phrase_is_a_clause_again(coder: EventCoder) -> None:
+    """ "Israeli air strikes killed 12 people": the small model reads "killed" as a reduced
+    relative on "strikes"; with an object of its own it is the verb, "strikes" its subject."""
+    parsed = Parsed(coder.nlp("Israeli air strikes killed at least 12 people in southern Lebanon on Tuesday."))
+    strikes, killed = parsed[2], parsed[3]
+    assert parsed.repaired == [3]
+    assert (killed.dep_, killed.head) == ("ROOT", killed) and (strikes.dep_, strikes.head) == ("nsubj", killed)
+    assert [t.i for t in killed.subtree] == list(range(len(parsed)))
+
+
+def test_a_reduced_passive_stays_a_modifier(coder: EventCoder) -> None:
+    assert not Parsed(coder.nlp("The men killed in the attack were buried on Friday.")).repaired
