@@ -30,7 +30,7 @@ from pipelines.coder.actors_data import (
     split_actor_code,
 )
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.syntax import governors, kids, own_subject
+from pipelines.coder.syntax import clause_subject, governors, kids, own_subject
 from pipelines.coder.types import Actor
 
 # Armed men who fight their own state (see `localize` and the engine's `_distinct`).
@@ -628,6 +628,8 @@ class DocActors:
                 # object is not the subject of its own clause, nor of the clause that controls it
                 continue
             subject = next((c for dep, c in kids(governor) if dep in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
+            if subject is not None and pronoun.lower_ in PLURAL_PRONOUNS and _singular(subject):
+                continue  # "the government stripped prisoners of … after releasing *them*": not the government
             if subject is not None and subject.lower_ not in PRONOUNS and subject.i not in self._resolving:
                 if pronoun in subject.subtree:
                     continue  # "its forces said…": the pronoun is inside that subject
@@ -647,20 +649,35 @@ class DocActors:
 
     def _previous_group(self, pronoun: Tok) -> list[Actor]:
         """ "Protesters gathered outside parliament. Police dispersed *them*": an object "them"
-        with nothing to stand for in its sentence is the last group the sentence before names (a
-        plural noun that is an actor), passing over things ("went on strike over unpaid *wages*")
-        and the group doing it to them ("clashed with *police*. Police dispersed them"). Nothing
-        when that group is people no actor names ("arrested five *men*. Officials released them")."""
-        if pronoun.lower_ != "them" or pronoun.dep_ not in ("dobj", "pobj", "dative") or pronoun.sent.start == 0:
+        with no subject to stand for is the last group named before it, in its sentence or the one
+        before (a plural noun that is an actor), passing over things ("went on strike over unpaid
+        *wages*") and the group doing it to them ("clashed with *police*. Police dispersed them").
+        Nothing when that group is people no actor names ("arrested five *men*. Officials
+        released them")."""
+        if pronoun.lower_ != "them" or pronoun.dep_ not in ("dobj", "pobj", "dative"):
             return []
         verb = pronoun.head
         while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
             verb = verb.head  # "arrested dozens of *them*", "fired live rounds at *them*"
-        subject = own_subject(verb)
+        subject = clause_subject(verb)
+        if pronoun.i in self._resolving or (subject is not None and subject.i in self._resolving):
+            return []  # (a chain of pronouns standing for each other)
+        self._resolving.add(pronoun.i)
+        try:
+            return self._group_before(pronoun, subject)
+        finally:
+            self._resolving.discard(pronoun.i)
+
+    def _group_before(self, pronoun: Tok, subject: Tok | None) -> list[Actor]:
         # (by agent: "police in Bangladesh" and a later "Police" are the same police)
-        doers = {a.agent or a.code for a in self.resolve(subject)} if subject is not None else set()
-        previous = self.doc[pronoun.sent.start - 1].sent
-        for token in reversed(list(previous)):
+        doers = {a.agent or a.code for a in self._referent(subject, False, self.resolve)} if subject is not None else set()
+        # First the words before it in its own sentence ("stripped 135 political *prisoners* of
+        # their citizenship after releasing *them*"), then the sentence before.
+        start = pronoun.sent.start
+        before = [(t, "") for t in reversed(self.doc.tokens[start : pronoun.i])]
+        if start:
+            before += [(t, " in the sentence before") for t in reversed(list(self.doc[start - 1].sent))]
+        for token, where in before:
             if token.tag_ not in ("NNS", "NNPS") or token.dep_ in ("compound", "amod", "poss"):
                 continue
             actors = self._referent(token, False, self.resolve)
@@ -668,7 +685,7 @@ class DocActors:
                 return []
             if not actors or {a.agent or a.code for a in actors} <= doers:
                 continue
-            return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r} in the sentence before: {a.reason}") for a in actors]
+            return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}{where}: {a.reason}") for a in actors]
         return []
 
     def _named_person_before(self, pronoun: Tok, subject: Tok) -> list[Actor]:
@@ -1029,6 +1046,17 @@ COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", 
                            "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 
 
+def _singular(noun: Tok) -> bool:
+    """A singular common noun alone, which "they" and "them" do not stand for ("the government",
+    not "the government and the army", nor "police")."""
+    return noun.tag_ == "NN" and not any(dep == "conj" for dep, _ in noun.kids) and noun.lemma_.lower() not in COLLECTIVE_NOUNS
+
+
+# Singular nouns that may be "they": "police said they", "the opposition said they".
+COLLECTIVE_NOUNS = frozenset({"police", "opposition", "military", "army", "junta", "crowd", "family", "staff", "team",
+                              "personnel", "leadership", "public", "youth", "clergy", "militia"})
+
+
 def _counted_pronoun(head: Tok) -> Tok | None:
     """The pronoun a counting word counts: "dozens *of them*"."""
     for dep, prep in head.kids:
@@ -1039,7 +1067,8 @@ def _counted_pronoun(head: Tok) -> Tok | None:
 
 def _own_clauses(pronoun: Tok) -> set[Tok]:
     """For an object pronoun, its verb and the verbs whose subject that verb's infinitive takes
-    ("used tear gas *to disperse* them": disperse, used); also for the object of a preposition
+    ("used tear gas *to disperse* them": disperse, used) or that it shares as a conjunct; also
+    for the object of a preposition
     on a verb or on its object ("fired live rounds *at them*", "arrested dozens *of them*")."""
     if pronoun.dep_ == "pobj" and pronoun.head.dep_ == "prep":
         verb = pronoun.head.head
@@ -1054,6 +1083,9 @@ def _own_clauses(pronoun: Tok) -> set[Tok]:
     local = set()
     while True:
         local.add(verb)
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and own_subject(verb) is None:
+            verb = verb.head  # "police arrested three journalists and released *them*": one doer
+            continue
         if verb.dep_ not in ("xcomp", "advcl") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             return local
         verb = verb.head

@@ -291,7 +291,7 @@ class EventCoder:
             if lemma in self._prep_topic_lemmas:
                 candidates = _prep_object_topic_first(candidates, token)
             for rule in candidates:
-                failed = self._unmet_condition(rule, token, doc_actors.memo)
+                failed = self._unmet_condition(rule, token, doc_actors)
                 if failed and not trace:
                     continue  # the common case, kept cheap: most rules ask for an object or topic
                 outcome = RuleOutcome(rule, None, reason=failed) if failed else self._try_rule(rule, token, doc_actors)
@@ -416,8 +416,9 @@ class EventCoder:
             return rule.negated
         return None
 
-    def _unmet_condition(self, rule: Rule, trigger: Tok, memo: dict) -> str | None:
+    def _unmet_condition(self, rule: Rule, trigger: Tok, doc_actors: DocActors) -> str | None:
         """The first condition of the rule that the trigger's parse does not meet."""
+        memo = doc_actors.memo
         if rule.particle and not any(c.lower_ == rule.particle for c in children(trigger, "prt", "advmod", "prep")):
             return f"needs particle '{rule.particle}'"
         if rule.not_particle and any(c.lower_ in rule.not_particle for c in children(trigger, "prt")):
@@ -429,7 +430,8 @@ class EventCoder:
         if rule.no_predicate and children(trigger, "oprd", "xcomp", "ccomp"):
             return "has an object predicate or a clause"
         # The object only when the rule names objects: most rules do not, and finding it is not free.
-        if rule.object is not None and (rule.pos != "verb" or rule.object.isdisjoint(_object_words(trigger, memo))):
+        if rule.object is not None and (rule.pos != "verb" or (
+                rule.object.isdisjoint(_object_words(trigger, memo)) and rule.object.isdisjoint(_referent_words(trigger, doc_actors)))):
             return "object not in the rule's list"
         if rule.not_object is not None and not rule.not_object.isdisjoint(_object_words(trigger, memo)):
             return "object in the rule's list of exceptions"
@@ -1056,6 +1058,19 @@ def _unnamed(agent: str, country: str | None, text: str, index: int, reason: str
     )
 
 
+def _referent_words(verb: Tok, doc_actors: DocActors) -> frozenset[str]:
+    """For an object pronoun, the words of what it stands for: "after releasing *them*" (the
+    political prisoners) meets a rule's object list as "released the prisoners" does."""
+    obj = direct_object(verb)
+    if obj is None or obj.lower_ not in ("them", "him", "her"):
+        return frozenset()
+    key = ("referent", obj.i)
+    if key not in doc_actors.memo:
+        heads = [doc_actors.doc[a.head] for a in doc_actors.resolve(obj) if a.head != obj.i]
+        doc_actors.memo[key] = _words(heads)
+    return doc_actors.memo[key]
+
+
 def _agent_kind(actor: Actor, doc_actors: DocActors) -> str | None:
     """The actor's CAMEO agent for a rule's `source_agents`; `STATE` for a country named by its
     name, with no agent ("Japan protested"; not "Ukrainians protested", its people)."""
@@ -1240,6 +1255,7 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("accusation", "allegation", "criticism", "charge", "condemnation", "remarks", "comments"), ("11",)),
     **dict.fromkeys(("sanction", "embargo"), ("16",)),
     **dict.fromkeys(("ban", "curfew"), ("17", "16")),
+    **dict.fromkeys(("exercise", "exercises", "drill", "drills", "deployment", "buildup", "build-up"), ("15",)),
     **dict.fromkeys(("threat", "warning"), ("13",)),
 }
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
