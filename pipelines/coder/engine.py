@@ -963,14 +963,23 @@ def _one_act_once(events: dict[K, Event], doc: Parsed) -> dict[K, Event]:
     of its object noun may both code it: of two events of the same two actors and root whose
     triggers are verb and direct object, the noun's is kept (its own phrase says what the act is
     about; the verb's reach into it is shallower). Likewise two conjoined verbs ("shot and
-    killed", "shelled the town, killing…") give one event, the code of the means (`MEANS_OF_FORCE`)."""
+    killed", "shelled the town, killing…") give one event, the code of the means (`MEANS_OF_FORCE`);
+    and an agreement coded by its own rule is not coded again as its complement's intent."""
     if len(events) < 2:
         return events
     dropped = set()
     for event in events.values():
         trigger = doc[event.trigger_index]
         for other in events.values():
-            if other is event or _pair_key(other) != _pair_key(event) or not _one_family(other.event_code, event.event_code):
+            if other is event or _pair_key(other) != _pair_key(event):
+                continue
+            if (trigger.dep_ == "xcomp" and trigger.head.i == other.trigger_index and event.event_code.startswith(INTENT_ROOT)
+                    and not other.event_code.startswith(INTENT_ROOT)):
+                # "agreed to extend their ceasefire": the agreement's own code (0871, as CAMEO codes
+                # agreements to a ceasefire) says it; the complement's intent (0356) is the same act
+                dropped.add(id(event))
+                continue
+            if not _one_family(other.event_code, event.event_code):
                 continue
             if trigger.dep_ in ("dobj", "obj") and other.trigger_index == trigger.head.i:
                 dropped.add(id(other))
@@ -1242,7 +1251,7 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("demand", "call", "request", "ultimatum"), ("10", "02", "13")),
     **dict.fromkeys(("appeal", "plea"), ("02", "10")),
     **dict.fromkeys(("offer", "proposal", "plan", "initiative", "invitation"), ("03", "05", "02", "04")),
-    **dict.fromkeys(("deal", "agreement", "accord", "pact", "treaty"), ("057", "030", "031", "06")),
+    **dict.fromkeys(("deal", "agreement", "accord", "pact", "treaty"), ("057", "030", "031", "06", "087", "0356", "0841")),
     **dict.fromkeys(("move", "decision", "step", "measure", "action"), ()),
     **dict.fromkeys(("detention", "arrest", "crackdown", "arrests", "detentions"), ("17",)),
     **dict.fromkeys(("abduction", "kidnapping", "abductions", "kidnappings"), ("181",)),

@@ -97,7 +97,8 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         if noun.dep_ not in ("dobj", "pobj") or verb.pos_ not in ("VERB", "AUX"):
             return []
         # "Tshisekedi met *Kagame* for talks mediated by Angola": whom the subject met is a party too
-        partner = direct_object(verb) if noun.dep_ == "pobj" else None
+        # (not "exchanged *prisoners* in a deal mediated by the UAE": whom they met, not what they swapped)
+        partner = direct_object(verb) if noun.dep_ == "pobj" and verb.lemma_.lower() in rules.word_class("meet_verbs") else None
         return _present(subject_of(verb, rules)) + _present(partner)
     if kind == "situation_country":
         # "condemned the coup *in Niger*", "concern over the crackdown *in Belarus*": the engine
