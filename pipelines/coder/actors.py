@@ -569,6 +569,10 @@ class DocActors:
         """
         if actor.country or actor.foreign or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
+        if actor.agent == "MIL" and self.doc[actor.head].lemma_.lower() in WEAPON_NOUNS:
+            # "a missile hit a school in Kharkiv": a weapon nobody is named for is no army's, least
+            # of all that of the country it hit
+            return None
         if actor.agent in INSURGENT_AGENTS and (place := next((c for c in counterparts if c.territory), None)):
             # "Gunmen attacked Kano", "fighters took control of Kidal": armed men are most likely
             # of the country whose place they fight for.
@@ -1022,6 +1026,9 @@ def _the_one_before(token: Tok, named: dict[str, Actor], what: str) -> list[Acto
 
 
 RULING_WORDS = frozenset({"ruling", "governing"})
+# Weapons that stand for the armed forces that fire them ("Russian warplanes bombed…").
+WEAPON_NOUNS = frozenset({"warship", "warplane", "jet", "aircraft", "plane", "helicopter", "gunship", "drone", "missile",
+                          "artillery", "frigate", "submarine", "gunboat", "rocket", "shell", "strike", "airstrike"})
 
 
 # "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a

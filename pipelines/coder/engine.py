@@ -1267,6 +1267,13 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("exercise", "exercises", "drill", "drills", "deployment", "buildup", "build-up"), ("15",)),
     **dict.fromkeys(("threat", "warning"), ("13",)),
 }
+# Of those, the codes a noun names most closely (exactly), looked for first: "the strikes" are air
+# strikes.
+PREFERRED_EVENTS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("strike", "airstrike", "airstrikes"), ("195",)),
+    "shelling": ("194",),
+    "bombing": ("183", "195"),
+}
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 
@@ -1282,7 +1289,10 @@ def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
     if any(c.dep_ in ("poss", "acl", "relcl", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by", "from"))
            for c in obj.children):
         return ()  # "the demands of the students", "Egypt's demand": the phrase names its own
-    earlier = next((e for e in reversed(doc_actors.coded) if e.event_code.startswith(roots or ("",))), None)
+    # "condemned *the strikes*" after strikes and a killing: the strikes, as the noun says
+    preferred = PREFERRED_EVENTS.get(obj.lemma_.lower())
+    earlier = (preferred and next((e for e in reversed(doc_actors.coded) if e.event_code in preferred), None)) or next(
+        (e for e in reversed(doc_actors.coded) if e.event_code.startswith(roots or ("",))), None)
     if earlier is None:
         return ()
     reason = f"'{obj.text}' refers back to {earlier.rule_id} in sentence {earlier.sentence_index + 1}"
