@@ -233,6 +233,8 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
         lemma = governor.lemma_.lower()
         if current.dep_ == "xcomp" and lemma in rules.word_class("negative_verbs"):
             return Mood("blocked", f"refused or failed ('{governor.text}')")
+        if current.dep_ == "xcomp" and lemma in ("have", "be") and any(c.lower_ == "yet" for d, c in kids(governor) if d == "advmod"):
+            return Mood("blocked", f"not done yet ('{governor.text} yet to')")  # "have yet to hold talks"
         if current.dep_ == "xcomp" and lemma in rules.word_class("irrealis_verbs"):
             return Mood("blocked", f"wished or requested, not done ('{governor.text}')")
         if current.dep_ == "xcomp" and lemma in rules.word_class("intent_verbs"):
