@@ -62,6 +62,22 @@ PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 # People named by no role: "them" after "arrested five *men*" is those men, no actor.
 PEOPLE_NOUNS = frozenset({"man", "men", "woman", "women", "people", "person", "persons", "child", "children",
                           "boy", "boys", "girl", "girls", "individual", "individuals", "youth", "youths", "other", "others"})
+# Words that count the people of their of-phrase: "dozens of them", "some of them".
+COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "all", "several",
+                           "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+# Singular nouns that may be "they": "police said they", "the opposition said they".
+COLLECTIVE_NOUNS = frozenset({"police", "opposition", "military", "army", "junta", "crowd", "family", "staff", "team",
+                              "personnel", "leadership", "public", "youth", "clergy", "militia"})
+# "the *ruling* Georgian Dream party": a governing party is the government.
+RULING_WORDS = frozenset({"ruling", "governing"})
+# Weapons that stand for the armed forces that fire them ("Russian warplanes bombed…").
+WEAPON_NOUNS = frozenset({"warship", "warplane", "jet", "aircraft", "plane", "helicopter", "gunship", "drone", "missile",
+                          "artillery", "frigate", "submarine", "gunboat", "rocket", "shell", "strike", "airstrike"})
+# "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a
+# conflict or an accord, not political parties.
+SIDE_WORDS = frozenset({"all", "both", "warring", "conflicting", "belligerent", "contracting", "signatory"})
+SIDED_THINGS = frozenset({"conflict", "war", "fighting", "agreement", "accord", "deal", "treaty", "ceasefire",
+                          "truce", "talks", "dispute", "negotiations"})
 PERSON_POSSESSIVES = frozenset({"his", "her"})
 POSSESSIVE_PRONOUNS = STATE_PRONOUNS | PERSON_POSSESSIVES
 # Bodies that act but are no person: "he" and "his" do not stand for them.
@@ -1025,21 +1041,6 @@ def _the_one_before(token: Tok, named: dict[str, Actor], what: str) -> list[Acto
                     reason=f"'the {token.text}': {what} named before ({actor.text}, {actor.code})")]
 
 
-RULING_WORDS = frozenset({"ruling", "governing"})
-# Weapons that stand for the armed forces that fire them ("Russian warplanes bombed…").
-WEAPON_NOUNS = frozenset({"warship", "warplane", "jet", "aircraft", "plane", "helicopter", "gunship", "drone", "missile",
-                          "artillery", "frigate", "submarine", "gunboat", "rocket", "shell", "strike", "airstrike"})
-
-
-# "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a
-# conflict or an accord, not political parties.
-SIDE_WORDS = frozenset({"all", "both", "warring", "conflicting", "belligerent", "contracting", "signatory"})
-
-
-SIDED_THINGS = frozenset({"conflict", "war", "fighting", "agreement", "accord", "deal", "treaty", "ceasefire",
-                          "truce", "talks", "dispute", "negotiations"})
-
-
 def _sides(party: Tok) -> bool:
     if any(dep in ("det", "amod", "predet") and kid.lower_ in SIDE_WORDS for dep, kid in party.kids):
         return True
@@ -1048,20 +1049,10 @@ def _sides(party: Tok) -> bool:
     return len(after) == 3 and after[0].lower_ == "to" and any(t.lemma_.lower() in SIDED_THINGS for t in after[1:])
 
 
-# Words that count the people of their of-phrase: "dozens of them", "some of them".
-COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", "many", "most", "all", "several",
-                           "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
-
-
 def _singular(noun: Tok) -> bool:
     """A singular common noun alone, which "they" and "them" do not stand for ("the government",
     not "the government and the army", nor "police")."""
     return noun.tag_ == "NN" and not any(dep == "conj" for dep, _ in noun.kids) and noun.lemma_.lower() not in COLLECTIVE_NOUNS
-
-
-# Singular nouns that may be "they": "police said they", "the opposition said they".
-COLLECTIVE_NOUNS = frozenset({"police", "opposition", "military", "army", "junta", "crowd", "family", "staff", "team",
-                              "personnel", "leadership", "public", "youth", "clergy", "militia"})
 
 
 def _counted_pronoun(head: Tok) -> Tok | None:
@@ -1074,9 +1065,9 @@ def _counted_pronoun(head: Tok) -> Tok | None:
 
 def _own_clauses(pronoun: Tok) -> set[Tok]:
     """For an object pronoun, its verb and the verbs whose subject that verb's infinitive takes
-    ("used tear gas *to disperse* them": disperse, used) or that it shares as a conjunct; also
-    for the object of a preposition
-    on a verb or on its object ("fired live rounds *at them*", "arrested dozens *of them*")."""
+    ("used tear gas *to disperse* them": disperse, used) or that it shares as a conjunct; also for
+    the object of a preposition on a verb or on its object ("fired live rounds *at them*",
+    "arrested dozens *of them*")."""
     if pronoun.dep_ == "pobj" and pronoun.head.dep_ == "prep":
         verb = pronoun.head.head
         while verb.dep_ in ("dobj", "pobj", "prep") and verb.pos_ not in ("VERB", "AUX"):

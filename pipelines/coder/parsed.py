@@ -8,14 +8,16 @@ them (`text`, `lemma_`, `dep_`, `head`, `children`, `sent`, `subtree`, …). Onl
 reads is here; the matchers (actors, dates) still run on the spaCy Doc, whose token offsets are
 the same.
 
-A few repairs are made while reading, where the small model misreads objects and conjuncts: a
-name split into two objects of one verb is joined again (`_join_split_object`), a name run into the
-predicate after it is parted from it (`_part_object_and_predicate`), an object read as a modifier
-of the adjective said of it is made the object again (`_object_out_of_predicate`), and a finite
-verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive completes
-(`_finite_conjunct_out_of_infinitive`), and a sentence read as one noun phrase ("[Israeli air
-strikes killed 12 people]") is a clause again (`_clause_out_of_noun_root`); `repaired` lists the
-words moved.
+A few repairs are made while reading, where the small model misreads objects, conjuncts and
+clauses (`repaired` lists the words moved):
+- a name split into two objects of one verb is joined again (`_join_split_object`);
+- a name run into the predicate after it is parted from it (`_part_object_and_predicate`);
+- an object read as a modifier of the adjective said of it is the object again
+  (`_object_out_of_predicate`);
+- a finite verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive
+  completes (`_finite_conjunct_out_of_infinitive`);
+- a sentence read as one noun phrase ("[Israeli air strikes killed 12 people]") is a clause again
+  (`_clause_out_of_noun_root`).
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -297,9 +299,9 @@ def _object_out_of_predicate(adjective: Tok) -> int | None:
         return None  # (a predicate with no object is a misparse, unless the verb is passive)
     noun = left[-1]
     adjective.kids = [(dep, kid) for dep, kid in adjective.kids if kid.i > adjective.i]
-    for dep, kid in [(kid.dep_, kid) for kid in left[:-1]]:
+    for kid in left[:-1]:  # its article or possessor goes with it
         kid.head = noun
-        noun.kids.append((dep, kid))
+        noun.kids.append((kid.dep_, kid))
     noun.kids.sort(key=lambda pair: pair[1].i)
     noun.dep_, noun.head = "dobj", verb
     verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > noun.i), len(verb.kids)), ("dobj", noun))
