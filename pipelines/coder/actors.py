@@ -68,6 +68,8 @@ COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", 
 # Singular nouns that may be "they": "police said they", "the opposition said they".
 COLLECTIVE_NOUNS = frozenset({"police", "opposition", "military", "army", "junta", "crowd", "family", "staff", "team",
                               "personnel", "leadership", "public", "youth", "clergy", "militia"})
+# People who stand for others: "representatives *of the army and the RSF*" are both sides.
+PROXY_NOUNS = frozenset({"representative", "delegation", "delegate", "envoy", "negotiator", "official", "emissary"})
 # "the *ruling* Georgian Dream party": a governing party is the government.
 RULING_WORDS = frozenset({"ruling", "governing"})
 # Weapons that stand for the armed forces that fire them ("Russian warplanes bombed…").
@@ -433,6 +435,12 @@ class DocActors:
         """The actors a noun phrase denotes, one per coordinated member: "Brazil and Argentina"."""
         if token is None:
             return []
+        if token.lemma_.lower() in PROXY_NOUNS and (represented := _represented(token)) is not None:
+            # "representatives *of the army and the RSF*": each side; "officials of Japan and
+            # China" are their governments
+            agent = self.finder.agent_word(token)
+            return [replace(a, code=a.country + agent, agent=agent, reason=f"'{token.text}' ({agent}) of {a.reason}")
+                    if agent and a.agent is None and a.code == a.country else a for a in self.resolve(represented)]
         found = [actor for member in (token, *token.conjuncts) for actor in self._resolve_one(member)]
         countries = {a.country for a in found if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)}
         if len(countries) == 1 and len(found) > 1:
@@ -1053,6 +1061,16 @@ def _singular(noun: Tok) -> bool:
     """A singular common noun alone, which "they" and "them" do not stand for ("the government",
     not "the government and the army", nor "police")."""
     return noun.tag_ == "NN" and not any(dep == "conj" for dep, _ in noun.kids) and noun.lemma_.lower() not in COLLECTIVE_NOUNS
+
+
+def _represented(proxy: Tok) -> Tok | None:
+    """The sides a proxy noun's of-phrase names, when it names several ("delegations *of Serbia
+    and Kosovo*"); one side keeps the proxy's own reading ("representatives of the army")."""
+    for dep, prep in proxy.kids:
+        if dep == "prep" and prep.lower_ == "of":
+            side = next((o for d, o in prep.kids if d == "pobj"), None)
+            return side if side is not None and side.conjuncts else None
+    return None
 
 
 def _counted_pronoun(head: Tok) -> Tok | None:
