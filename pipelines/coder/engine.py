@@ -1070,13 +1070,13 @@ def _unnamed(agent: str, country: str | None, text: str, index: int, reason: str
 def _referent_words(verb: Tok, doc_actors: DocActors) -> frozenset[str]:
     """For an object pronoun, the words of what it stands for: "after releasing *them*" (the
     political prisoners) meets a rule's object list as "released the prisoners" does."""
-    obj = direct_object(verb)
-    if obj is None or obj.lower_ not in ("them", "him", "her"):
-        return frozenset()
-    key = ("referent", obj.i)
+    key = ("referent", verb.i)  # once per verb: rules with an object list are tried many times
     if key not in doc_actors.memo:
-        heads = [doc_actors.doc[a.head] for a in doc_actors.resolve(obj) if a.head != obj.i]
-        doc_actors.memo[key] = _words(heads)
+        obj = direct_object(verb)
+        if obj is None or obj.lower_ not in ("them", "him", "her"):
+            doc_actors.memo[key] = frozenset()
+        else:
+            doc_actors.memo[key] = _words(doc_actors.doc[a.head] for a in doc_actors.resolve(obj) if a.head != obj.i)
     return doc_actors.memo[key]
 
 
