@@ -317,8 +317,7 @@ def _finite_conjunct_out_of_infinitive(verb: Tok) -> int | None:
     governor = infinitive.head
     if infinitive.dep_ != "xcomp" or not any(dep == "aux" and kid.lower_ == "to" for dep, kid in infinitive.kids):
         return None
-    doc = verb.doc.spacy_doc
-    if doc[verb.i].tag_ not in ("VBD", "VBZ") or doc[infinitive.i].tag_ != "VB" or doc[governor.i].tag_ not in ("VBD", "VBZ"):
+    if verb.tag_ not in ("VBD", "VBZ") or infinitive.tag_ != "VB" or governor.tag_ not in ("VBD", "VBZ"):
         return None
     infinitive.kids.remove(("conj", verb))
     verb.head = governor
@@ -333,7 +332,7 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
     killed in the attack"): it is the sentence's verb, the noun its subject. Returns the verb's
     position, if moved."""
     noun = verb.head
-    if noun.pos_ not in ("NOUN", "PROPN") or verb.i != noun.i + 1 or verb.doc.spacy_doc[verb.i].tag_ not in ("VBD", "VBN"):
+    if noun.pos_ not in ("NOUN", "PROPN") or verb.i != noun.i + 1 or verb.tag_ not in ("VBD", "VBN"):
         return None
     if not any(dep == "dobj" for dep, _ in verb.kids):
         return None
