@@ -51,7 +51,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
-CODER_VERSION = "0.12.0"
+CODER_VERSION = "0.13.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
@@ -729,13 +729,16 @@ class EventCoder:
         return ()
 
     def _own_place(self, actors: tuple[Actor, ...], doc_actors: DocActors) -> tuple[Actor, ...]:
-        """ "the mayor of Istanbul", "the governor of Kandahar": an office of a named place is of
-        that place's country."""
+        """ "the mayor of Istanbul", "*Kano* police", "the *Nablus* refugee camp", "gunmen *in*
+        Kirkuk": an agent of a named place (the object of its of/in/at/near/from phrase, or a name
+        compounded with it) is of that place's country."""
         placed = []
         for actor in actors:
             if actor.country is None and actor.agent and not actor.code.startswith(ORGANIZATION_PREFIXES):
                 head = doc_actors.doc[actor.head]
-                for obj in prep_objects(head, "of"):
+                names = [o for dep, prep in head.kids if dep == "prep" and prep.lower_ in OWN_PLACE_PREPS for d, o in prep.kids if d == "pobj"]
+                names += [name for name in _compounds(head) if name.text[:1].isupper() and name.i not in doc_actors.by_token]
+                for obj in names:
                     if (place := named_place(obj, self.places, self._place_context(head.sent, doc_actors))) is not None:
                         actor = replace(actor, code=place.country + actor.agent, country=place.country,
                                         reason=f"{actor.reason}; country {place.country} from '{obj.text}' ({place.name})")
@@ -1180,6 +1183,17 @@ def _localize_all(
     )
     return tuple(actor for actor in localized if actor is not None)
 
+
+def _compounds(head: Tok) -> list[Tok]:
+    """The nouns compounded with a head, and theirs: "the [Nablus] [refugee] camp"."""
+    found = [kid for dep, kid in head.kids if dep == "compound" and kid.pos_ in ("PROPN", "NOUN")]
+    for kid in found:
+        found += [k for dep, k in kid.kids if dep == "compound" and k.pos_ in ("PROPN", "NOUN")]
+    return found
+
+
+# "the mayor *of* Istanbul", "gunmen *in* Kirkuk": prepositions whose named place an agent is of.
+OWN_PLACE_PREPS = frozenset({"of", "in", "at", "near", "from"})
 
 # Target slots filled from the source's own side when the sentence names no target (FORMAT.md).
 OWN_SIDE_SLOTS = {"own_government": "GOV", "own_people": "CVL"}

@@ -50,6 +50,8 @@ NOT_PLACES = frozenset({
     "police", "most", "of", "union", "liberal", "independence", "bar", "parliament", "congress",
     # the last word of an institution's or a site's name: "at Dhaka *University*", "the *Summit*"
     "university", "airport", "temple", "bay", "springs", "forest", "mission", "liberty", "republic", "summit",
+    # words that open the name of an office or a force: "*Federal* Police", "*Central* Command"
+    "central", "federal", "alliance",
 })
 # "in the city of Homs": the name is the object of "of" under these nouns.
 PLACE_NOUNS = frozenset({"city", "town", "village", "capital", "port", "country"})
