@@ -75,6 +75,13 @@ RULING_WORDS = frozenset({"ruling", "governing"})
 # Weapons that stand for the armed forces that fire them ("Russian warplanes bombed…").
 WEAPON_NOUNS = frozenset({"warship", "warplane", "jet", "aircraft", "plane", "helicopter", "gunship", "drone", "missile",
                           "artillery", "frigate", "submarine", "gunboat", "rocket", "shell", "strike", "airstrike"})
+# A ship's flag is seldom that of those who act on it (`DocActors.localize`).
+SHIP_NOUNS = frozenset({"ship", "vessel", "tanker", "freighter", "carrier", "trawler", "boat", "ferry", "yacht"})
+# Groups that are non-governmental organisations when no country is named for them: "rights
+# groups", "aid agencies" (`DocActors._stateless_group`); a lone activist or aid worker is not.
+STATELESS_GROUP_AGENTS = frozenset({"HRI", "NGO"})
+GROUP_NOUNS = frozenset({"group", "organization", "organisation", "watchdog", "agency", "charity", "ngo",
+                         "monitor", "observatory"})
 # "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a
 # conflict or an accord, not political parties.
 SIDE_WORDS = frozenset({"all", "both", "warring", "conflicting", "belligerent", "contracting", "signatory"})
@@ -602,6 +609,8 @@ class DocActors:
             # of the country whose place they fight for.
             return _with_country(actor, place.country, f"the place they attacked or took ('{place.text}')")
         domestic = [c.country for c in counterparts if c.country and c.agent]
+        if self.doc[actor.head].lemma_.lower() in SHIP_NOUNS:
+            domestic = []  # "pirates attacked a merchant ship": ships sail under other flags
         if len(set(domestic)) > 1:
             # "French and Malian troops killed jihadists in central Mali": of several countries on
             # the other side, the one where it happened, else the story's own.
@@ -633,8 +642,18 @@ class DocActors:
                 country, origin = self._last_country(self.doc[sentence_end - 1].sent.start), "the country the story named as a place"
         if country is None or (not domestic and country in others):
             state = next((c.country for c in counterparts if c.country and c.agent is None), None) if state_at_home else None
-            return _with_country(actor, state, "the state that acts on it at home") if state else None
+            return _with_country(actor, state, "the state that acts on it at home") if state else self._stateless_group(actor)
         return _with_country(actor, country, origin)
+
+    def _stateless_group(self, actor: Actor) -> Actor | None:
+        """A rights group or an aid agency of no country the story names is a non-governmental
+        organisation (NGO, as CAMEO codes it): "rights groups demanded that Egypt release…" →
+        NGOHRI. Other agents of no known country name no actor."""
+        if actor.agent not in STATELESS_GROUP_AGENTS or self.doc[actor.head].lemma_.lower() not in GROUP_NOUNS:
+            return None
+        agent = None if actor.agent == "NGO" else actor.agent
+        return Actor(code="NGO" + (agent or ""), country=None, agent=agent, text=actor.text, start=actor.start,
+                     end=actor.end, head=actor.head, reason=f"{actor.reason}; no country named: a non-governmental organisation")
 
     def _by_nationality(self, actor: Actor) -> bool:
         """Whether the actor's country comes from a nationality word: "*British* tourists"."""

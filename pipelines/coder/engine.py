@@ -71,7 +71,7 @@ ONSET_VERBS = frozenset({"go", "embark"})  # "go on strike", "embark on a hunger
 HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capture", "kidnap", "abduct", "seize"})
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
-PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "xcomp_place"})  # a named place as the state whose territory it is
+PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "aimed_place", "xcomp_place"})  # a named place as the state whose territory it is
 # Verbs whose subject provides a meeting rather than takes part in it ("offered to host talks").
 HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
@@ -685,8 +685,10 @@ class EventCoder:
         power plant in Lviv", "an air strike on Kharkiv": a named place that is no actor itself
         stands for the state whose territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of";
-        `hit_place` those of "on" and "against" (and of "of" on a noun); `xcomp_place` the object of
-        the complement verb and the in/on/against phrases of it and of its object."""
+        `hit_place` those of "on" and "against" (and of "of" on a noun); `aimed_place` those of
+        at/on/into/toward on the trigger, its object and what the object counts ("fired dozens of
+        rockets *at Tel Aviv*"); `xcomp_place` the object of the complement verb and the
+        in/on/against phrases of it and of its object."""
         if slot == "object_place":
             # "captured Aleppo", and through the object "took control of Aleppo".
             obj = direct_object(trigger)
@@ -710,6 +712,12 @@ class EventCoder:
             if trigger.lemma_.lower() in self.rules.word_class("military_operations"):
                 # "launched a military operation *in northern Syria*"
                 tokens += [o for head in heads for o in prep_objects(head, "in")]
+        elif slot == "aimed_place":
+            # "fired rockets *at Tel Aviv*", "launched dozens of drones *at Kyiv*"
+            heads = [trigger]
+            if (obj := direct_object(trigger)) is not None:
+                heads += [obj, *prep_objects(obj, "of")]
+            tokens = [o for head in heads for prep in AIMED_PREPS for o in prep_objects(head, prep)]
         else:
             outs = [out for dep, out in kids(trigger) if dep in ("prep", "prt") and out.lower_ == "out"]  # "pulled out of"
             tokens = prep_objects(trigger, "from") + prep_objects(trigger, "of") + [o for out in outs for o in prep_objects(out, "of")]
@@ -1191,6 +1199,9 @@ def _compounds(head: Tok) -> list[Tok]:
         found += [k for dep, k in kid.kids if dep == "compound" and k.pos_ in ("PROPN", "NOUN")]
     return found
 
+
+# What a projectile is fired at (slot `aimed_place`).
+AIMED_PREPS = ("at", "on", "into", "toward", "towards", "against")
 
 # "the mayor *of* Istanbul", "gunmen *in* Kirkuk": prepositions whose named place an agent is of.
 OWN_PLACE_PREPS = frozenset({"of", "in", "at", "near", "from"})
