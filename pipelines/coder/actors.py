@@ -353,6 +353,7 @@ class DocActors:
         self.memo: dict[tuple, object] = {}  # the engine's per-document lookups (places)
         self.coded: list = []  # the events of the sentences coded so far (the engine's `Event`s)
         self._named = self._named_countries()
+        self.dateline: str | None = None  # the country of the story's dateline ("BAMAKO —"), set by the engine
 
     def story_discard(self) -> Discard | None:
         """A story-level discard phrase anywhere in the document: nothing in it is coded."""
@@ -570,11 +571,15 @@ class DocActors:
 
     def home_country(self, before: int, by_name: bool = False) -> str | None:
         """The story's own country so far: the most often named (the earliest on a tie).
-        `by_name`: a nationality adjective weighs half a name (see `localize`)."""
+        `by_name`: a nationality adjective weighs half a name (see `localize`). The dateline's
+        country counts as one more name, named last: "KAMPALA — Police arrested…" is about Uganda,
+        while a story filed from Geneva that names Sudan is about Sudan."""
         counts: dict[str, int] = {}
         for position, country, weight in self._named:
             if position < before:
                 counts[country] = counts.get(country, 0) + (weight if by_name else 1)
+        if self.dateline is not None:
+            counts[self.dateline] = counts.get(self.dateline, 0) + (2 if by_name else 1)
         return max(counts, key=lambda country: counts[country]) if counts else None
 
     def localize(

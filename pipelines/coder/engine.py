@@ -45,7 +45,7 @@ from pipelines.coder.syntax import (
     own_subject,
     prep_objects,
 )
-from pipelines.coder.text import clean_text
+from pipelines.coder.text import clean_text, dateline_place
 from pipelines.coder.types import Actor, CodedDocument, Document, Event
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ class EventCoder:
     def _code_doc(self, doc: Parsed, document: Document, trace: Trace | None) -> CodedDocument:
         doc_actors = self.finder.tag(doc, document.story_date)
         doc_actors.reread_capitals(self._shared_capital_name, self._city_country)
+        doc_actors.dateline = self._dateline_country(document.text)
         events: list[Event] = []
         sentences = doc.sents
         story_discard = doc_actors.story_discard()
@@ -223,6 +224,15 @@ class EventCoder:
                 events.extend(self._code_sentence(sentence, index, positions, doc_actors, document, trace))
                 doc_actors.coded = events  # what later sentences may refer back to ("rejected the demands")
         return CodedDocument(document=document, events=tuple(events), n_sentences=len(sentences), n_tokens=len(doc))
+
+    def _dateline_country(self, text: str) -> str | None:
+        """The country of a wire story's dateline ("BAMAKO —", "KUALA LUMPUR, May 14 (Reuters) -"),
+        which `clean_text` keeps out of the parse: a country, region or city of the gazetteer."""
+        name = dateline_place(text)
+        if name is None:
+            return None
+        place = self.places.country(name) or self.places.area(name) or self.places.city(name)
+        return place.country if place is not None else None
 
     def code_text(self, text: str, story_date: dt.date | None = None, doc_id: str = "text") -> list[Event]:
         """Code a single text; convenient in tests and notebooks."""

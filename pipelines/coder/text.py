@@ -20,12 +20,34 @@ _DATELINE = re.compile(
 )
 
 
+_DATELINE_PLACE = re.compile(rf"{_UPPER}(?:{_UPPER}|[.' ])+")
+
+
 def clean_text(text: str) -> str:
-    """NFC-normalise, drop invisible and control characters, keep one newline between paragraphs."""
+    """NFC-normalise, drop invisible and control characters, keep one newline between paragraphs,
+    and drop the dateline."""
+    return _DATELINE.sub("", _normalized(text), count=1)  # a dateline opens a story, nowhere else
+
+
+def dateline_place(text: str) -> str | None:
+    """The place of the dateline that opens a story, in title case: "Kuala Lumpur" for "KUALA
+    LUMPUR, March 3 (Example Wire) -"; None without a dateline. `clean_text` drops the dateline
+    from what is parsed; the coder still reads where the story was filed from."""
+    match = _DATELINE.match(_normalized(text[:DATELINE_SPAN]))
+    if match is None:
+        return None
+    place = _DATELINE_PLACE.match(match.group()).group().strip(" .'")
+    return place.title() if place else None
+
+
+# A dateline sits in the first characters of a story.
+DATELINE_SPAN = 200
+
+
+def _normalized(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n", text)
-    text = "\n".join(line.strip() for line in text.split("\n")).strip()
-    return _DATELINE.sub("", text, count=1)  # a dateline opens a story, nowhere else
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
 

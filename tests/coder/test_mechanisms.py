@@ -457,6 +457,25 @@ def test_a_wire_dateline_is_not_the_first_sentences_subject(code) -> None:
     assert code("BRASÍLIA — Brazil and Argentina held talks on car trade.") == {("BRA", "ARG", "040")}
 
 
+def test_a_dateline_gives_unnamed_agents_the_country_the_story_was_filed_from(code) -> None:
+    # Out of the parse, the dateline still says where the story is: the police and the
+    # opposition of a story that names no country are Uganda's.
+    assert code("KAMPALA - Police arrested three opposition lawmakers on Tuesday.") == {("UGACOP", "UGAOPP", "173")}
+    assert code("Police arrested three opposition lawmakers on Tuesday.") == set()
+    # It counts as one more mention, named last: a story filed from Geneva about Sudan is about Sudan.
+    story = "GENEVA — Sudan's army shelled a market in Omdurman. Police later arrested two journalists."
+    assert code(story) == {("SDNMIL", "SDNCVL", "194"), ("SDNCOP", "SDNMED", "173")}
+
+
+def test_dateline_place_reads_the_place_of_a_wire_dateline() -> None:
+    from pipelines.coder.text import dateline_place
+
+    assert dateline_place("KUALA LUMPUR, March 3 (Example Wire) - Talks began.") == "Kuala Lumpur"
+    assert dateline_place("\ufeffBRASÍLIA — Brazil said…") == "Brasília"
+    assert dateline_place("Police arrested three men in Lagos.") is None
+    assert dateline_place("NATO allies met in Brussels.") is None
+
+
 def test_rule_words_match_as_written_where_spacys_lemma_differs(code) -> None:
     # spaCy lemmatizes "goods" to "good" and "arms" to "arm"; the rules list the words as written.
     assert code("Iran confiscated the goods of a British company.") == {("IRN", "GBRBUS", "1711")}
