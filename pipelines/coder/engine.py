@@ -454,6 +454,8 @@ class EventCoder:
                 return "subject not in the rule's list"
         if rule.xcomp is not None and ANY_WORD not in rule.xcomp and rule.xcomp.isdisjoint(self._complement_words(trigger, memo)):
             return "no complement verb from the rule's list"
+        if rule.xcomp is not None and ANY_WORD in rule.xcomp and not any(c.pos_ in ("VERB", "AUX") for c in children(trigger, "xcomp")):
+            return "no complement verb"
         if rule.fallback and rule.code.startswith(INTENT_ROOT) and any(self._conflict_verb(c) for c in children(trigger, "xcomp")):
             # "vowed to crush the rebels" is no intent to cooperate.
             return "the complement is a conflict verb"

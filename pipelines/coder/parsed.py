@@ -17,7 +17,9 @@ clauses (`repaired` lists the words moved):
 - a finite verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive
   completes (`_finite_conjunct_out_of_infinitive`);
 - a sentence read as one noun phrase ("[Israeli air strikes killed 12 people]") is a clause again
-  (`_clause_out_of_noun_root`).
+  (`_clause_out_of_noun_root`);
+- "called for Israel to halt…" reads as "called on Israel to halt…": the one asked is the appeal's
+  object (`_appeal_for_clause`).
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -181,7 +183,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers, predicates, conjuncts, clauses = [], [], [], [], []
+        objects, modifiers, predicates, conjuncts, clauses, appeals = [], [], [], [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -197,11 +199,14 @@ class Parsed:
                     conjuncts.append(token)
                 elif token.dep_ == "acl" and head.dep_ == "ROOT":
                     clauses.append(token)
+                elif token.dep_ == "advcl" and head.lemma_ in FOR_APPEAL_VERBS:
+                    appeals.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
         self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
         self.repaired += [i for token in clauses if (i := _clause_out_of_noun_root(token)) is not None]
+        self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -343,3 +348,41 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
     verb.kids = sorted([("nsubj", noun), *verb.kids, *after], key=lambda pair: pair[1].i)
     verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb
     return verb.i
+
+
+# Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
+FOR_APPEAL_VERBS = frozenset({"call", "appeal", "push", "press", "plead", "lobby", "campaign", "clamour", "clamor"})
+
+
+def _appeal_for_clause(clause: Tok) -> int | None:
+    """Repair "called for Israel to halt its offensive", which parses as a clause of its own
+    ("for" its mark, Israel its subject), or with Israel the object of "for" and the infinitive
+    hung on the verb: it asks the same as "called on Israel to halt…" and "urged Israel to
+    halt…", so the one asked becomes the appeal's object and the clause its complement. In the
+    second reading only a name is moved: "appealed for aid to rebuild…" asks for aid. Returns the
+    position of the one asked, if moved."""
+    verb = clause.head
+    if not any(dep == "aux" and kid.lower_ == "to" for dep, kid in clause.kids) or any(dep == "dobj" for dep, _ in verb.kids):
+        return None
+    marks = [kid for dep, kid in clause.kids if dep == "mark"]
+    subject = next((kid for dep, kid in clause.kids if dep == "nsubj"), None)
+    if len(marks) == 1 and marks[0].lower_ == "for" and subject is not None and subject.i > marks[0].i:
+        # ("for" stays with the verb, an empty preposition, so that phrases keep their word order)
+        clause.kids.remove(("nsubj", subject))
+        clause.kids.remove(("mark", marks[0]))
+        marks[0].dep_, marks[0].head = "prep", verb
+        verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > marks[0].i), len(verb.kids)), ("prep", marks[0]))
+    elif not marks and subject is None:
+        # "called [for Sweden] [to extradite…]"
+        prep = next((kid for dep, kid in verb.kids if dep == "prep" and kid.lower_ == "for" and kid.i < clause.i), None)
+        objects = [kid for dep, kid in prep.kids] if prep is not None else []
+        if len(objects) != 1 or objects[0].dep_ != "pobj" or objects[0].pos_ != "PROPN" or objects[0].i > clause.i:
+            return None
+        subject = objects[0]
+        prep.kids.clear()
+    else:
+        return None
+    verb.kids[verb.kids.index(("advcl", clause))] = ("xcomp", clause)
+    clause.dep_, subject.dep_, subject.head = "xcomp", "dobj", verb
+    verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > subject.i), len(verb.kids)), ("dobj", subject))
+    return subject.i

@@ -46,8 +46,8 @@ def _reading(token) -> tuple:
 
 
 def test_the_parse_read_once_is_what_spacy_gives(coder: EventCoder) -> None:
-    repaired = 0
-    for doc in coder.nlp.pipe([clean_text(text) for text in SENTENCES + gold_texts()]):
+    repaired, texts = 0, SENTENCES + gold_texts()
+    for doc in coder.nlp.pipe([clean_text(text) for text in texts]):
         parsed = Parsed(doc)
         assert len(parsed) == len(doc) and parsed.text == doc.text
         if parsed.repaired:
@@ -59,7 +59,7 @@ def test_the_parse_read_once_is_what_spacy_gives(coder: EventCoder) -> None:
             ours, theirs = parsed[start:end], doc[start:end]
             assert (ours.start, ours.end, ours.text, [t.i for t in ours]) == (theirs.start, theirs.end, theirs.text, [t.i for t in theirs])
         assert parsed[-1] is parsed[len(doc) - 1] and parsed[0].head.doc is parsed
-    assert repaired <= 5  # nearly every example is read exactly as spaCy parsed it
+    assert repaired <= len(texts) // 100  # nearly every example is read exactly as spaCy parsed it
 
 
 @pytest.mark.parametrize("text, name, country_word", [
@@ -199,3 +199,24 @@ def test_a_sentence_read_as_one_noun_phrase_is_a_clause_again(coder: EventCoder)
 
 def test_a_reduced_passive_stays_a_modifier(coder: EventCoder) -> None:
     assert not Parsed(coder.nlp("The men killed in the attack were buried on Friday.")).repaired
+
+
+def test_the_one_called_for_to_act_is_the_appeals_object(coder: EventCoder) -> None:
+    """ "called for Sweden to extradite…" parses as a clause with "for" its mark and Sweden its
+    subject; it asks what "urged Sweden to extradite…" asks, so Sweden becomes the object of
+    "called" and the clause its complement."""
+    parsed = Parsed(coder.nlp("Turkey called for Sweden to extradite the suspects."))
+    called, sweden, extradite = parsed[1], parsed[3], parsed[5]
+    assert parsed.repaired == [3]
+    assert (sweden.dep_, sweden.head) == ("dobj", called) and (extradite.dep_, extradite.head) == ("xcomp", called)
+    assert [t.i for t in called.subtree] == list(range(len(parsed)))
+    # the other reading: "for" the clause's mark, Israel its subject
+    parsed = Parsed(coder.nlp("The UN called for Israel to halt its offensive in Rafah."))
+    called, israel, halt = parsed[2], parsed[4], parsed[6]
+    assert parsed.repaired == [4]
+    assert (israel.dep_, israel.head) == ("dobj", called) and (halt.dep_, halt.head) == ("xcomp", called)
+    assert [t.i for t in called.subtree] == list(range(len(parsed)))
+
+
+def test_waiting_for_someone_to_act_asks_nothing_of_them(coder: EventCoder) -> None:
+    assert not Parsed(coder.nlp("Turkey is waiting for Sweden to respond.")).repaired
