@@ -256,7 +256,7 @@ class EventCoder:
         found = []
         tails, hyphen = self._hyphen_tail_hashes, _HYPHEN_HASH
         for i, (pos, lemma, lower) in enumerate(rows):
-            if lower in self._verb_form_hashes or (lower in tails and i > 1 and rows[i - 1][2] == hyphen):
+            if lower in self._verb_form_hashes or ((lower in tails or lemma in tails) and i > 1 and rows[i - 1][2] == hyphen):
                 found.append(i)
             elif pos in _TRIGGER_POS_IDS:
                 maybe = known.get(lemma)
@@ -341,8 +341,10 @@ class EventCoder:
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
             if any(dep in ("dobj", "nsubj", "prep", "prt") for dep, _ in kids(token)):
                 return "verb", self.rules.verb_forms[token.lower_]
-        if pos and (joined := _hyphen_joined(token)) and self.rules.candidates(pos, joined):
-            return pos, joined  # spaCy splits "sit-in" and "build-up"; the rules name them whole
+        if pos:  # spaCy splits "sit-in" and "tear-gassed"; the rules name them whole
+            for joined in _hyphen_joined(token):
+                if self.rules.candidates(pos, joined):
+                    return pos, joined
         return pos, token.lemma_.lower()
 
     def _try_rule(self, rule: Rule, trigger: Tok, doc_actors: DocActors) -> RuleOutcome:
@@ -887,12 +889,14 @@ def _forecast_threat(code: str) -> str | None:
     return next((FORECAST_THREATS[code[:n]] for n in (4, 3, 2) if code[:n] in FORECAST_THREATS), None)
 
 
-def _hyphen_joined(token: Tok) -> str | None:
-    """The word a token ends when spaCy split it at a hyphen: "sit-in" for the "in" of "a sit-in"."""
+def _hyphen_joined(token: Tok) -> tuple[str, ...]:
+    """The word a token ends when spaCy split it at a hyphen, as written and with the last part's
+    lemma: "sit-in" for the "in" of "a sit-in", "tear-gas" for the "gassed" of "tear-gassed"."""
     doc, i = token.doc, token.i
     if i < 2 or doc[i - 1].text != "-" or doc[i - 1].whitespace_ or doc[i - 2].whitespace_:
-        return None
-    return f"{doc[i - 2].lower_}-{token.lower_}"
+        return ()
+    first = doc[i - 2].lower_
+    return (f"{first}-{token.lower_}", f"{first}-{token.lemma_.lower()}")
 
 
 def _hyphenated(tokens: list[Tok]) -> frozenset[str]:

@@ -19,7 +19,9 @@ clauses (`repaired` lists the words moved):
 - a sentence read as one noun phrase ("[Israeli air strikes killed 12 people]") is a clause again
   (`_clause_out_of_noun_root`);
 - "called for Israel to halt…" reads as "called on Israel to halt…": the one asked is the appeal's
-  object (`_appeal_for_clause`).
+  object (`_appeal_for_clause`);
+- a past-tense verb read as a modifier of the noun after it ("The US [extended] sanctions on
+  Iran") is the sentence's verb, the noun its object (`_clause_out_of_modifier`).
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -183,7 +185,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers, predicates, conjuncts, clauses, appeals = [], [], [], [], [], []
+        objects, modifiers, predicates, conjuncts, clauses, appeals, verb_modifiers = [], [], [], [], [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -201,12 +203,15 @@ class Parsed:
                     clauses.append(token)
                 elif token.dep_ == "advcl" and head.lemma_ in FOR_APPEAL_VERBS:
                     appeals.append(token)
+                elif token.dep_ == "amod" and token.pos_ == "VERB" and head.dep_ == "ROOT":
+                    verb_modifiers.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
         self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
         self.repaired += [i for token in clauses if (i := _clause_out_of_noun_root(token)) is not None]
         self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
+        self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -347,6 +352,37 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
         kid.head = verb
     verb.kids = sorted([("nsubj", noun), *verb.kids, *after], key=lambda pair: pair[1].i)
     verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb
+    return verb.i
+
+
+
+def _clause_out_of_modifier(verb: Tok) -> int | None:
+    """Repair a sentence the parser read as one noun phrase with the verb a modifier of its
+    object: "The US [extended] sanctions on Iran", "Kenyan police [tear-gassed] protesters". A
+    past-tense verb before the root noun that has a subject of its own, or right after a noun
+    modifier of the root, is the sentence's verb: that noun its subject, the root its object.
+    Returns the verb's position, if moved."""
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
+        return None
+    subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
+    before = [kid for _, kid in noun.kids if kid.i < verb.i]
+    if subject is None and before and before[-1].dep_ == "nmod" and before[-1].pos_ in ("NOUN", "PROPN"):
+        # "Ugandan police tear-gassed protesters": the subject hangs on the root noun, and the
+        # words before it ("Ugandan") with it
+        subject = before[-1]
+        noun.kids = [(dep, kid) for dep, kid in noun.kids if kid.i > verb.i or kid is verb]
+        for kid in before[:-1]:
+            kid.head = subject
+        subject.kids = sorted([*((kid.dep_, kid) for kid in before[:-1]), *subject.kids], key=lambda pair: pair[1].i)
+        subject.dep_, subject.head = "nsubj", verb
+        verb.kids.append(("nsubj", subject))
+    elif subject is None or before:
+        return None
+    noun.kids.remove(("amod", verb))
+    verb.kids.append(("dobj", noun))
+    verb.kids.sort(key=lambda pair: pair[1].i)
+    verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "dobj", verb
     return verb.i
 
 

@@ -220,3 +220,25 @@ def test_the_one_called_for_to_act_is_the_appeals_object(coder: EventCoder) -> N
 
 def test_waiting_for_someone_to_act_asks_nothing_of_them(coder: EventCoder) -> None:
     assert not Parsed(coder.nlp("Turkey is waiting for Sweden to respond.")).repaired
+
+
+@pytest.mark.parametrize("text, verb, subject, obj", [
+    ("The US extended sanctions on Iran.", "extended", "US", "sanctions"),
+    ("Ugandan police tear-gassed opposition supporters in Kampala.", "gassed", "police", "supporters"),
+])
+def test_a_verb_read_as_a_modifier_of_its_object_is_the_verb_again(coder: EventCoder, text: str, verb: str, subject: str, obj: str) -> None:
+    """The small model reads some short sentences as one noun phrase, the verb a modifier of the
+    noun after it ("[The US extended sanctions] on Iran"): the verb is the root again, the noun
+    its object and the noun before it its subject, with its own modifiers."""
+    parsed = Parsed(coder.nlp(text))
+    by_text = {token.text: token for token in parsed}
+    root = by_text[verb]
+    assert parsed.repaired == [root.i]
+    assert (root.dep_, root.head) == ("ROOT", root)
+    assert (by_text[subject].dep_, by_text[subject].head) == ("nsubj", root)
+    assert (by_text[obj].dep_, by_text[obj].head) == ("dobj", root)
+    assert [t.i for t in root.subtree] == list(range(len(parsed)))
+
+
+def test_a_participle_modifying_a_subject_stays_a_modifier(coder: EventCoder) -> None:
+    assert not Parsed(coder.nlp("The detained journalists were freed on Monday.")).repaired
