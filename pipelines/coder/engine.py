@@ -31,7 +31,7 @@ from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, 
 from pipelines.coder.codebook import load_codebook
 from pipelines.coder.dates import resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.places import ADMIN_NOUNS, PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
+from pipelines.coder.places import ADMIN_NOUNS, CONTEXT_CITY_MIN_POPULATION, PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, noun_agents, purpose_clauses, slot_tokens
 from pipelines.coder.syntax import (
@@ -760,13 +760,23 @@ class EventCoder:
                 head = doc_actors.doc[actor.head]
                 names = [o for dep, prep in head.kids if dep == "prep" and prep.lower_ in OWN_PLACE_PREPS for d, o in prep.kids if d == "pobj"]
                 names += [name for name in _compounds(head) if name.text[:1].isupper() and name.i not in doc_actors.by_token]
+                context = self._place_context(head.sent, doc_actors) if names else ()
                 for obj in names:
-                    if (place := named_place(obj, self.places, self._place_context(head.sent, doc_actors))) is not None:
+                    if (place := named_place(obj, self.places, context)) is not None and self._sure_place(place, context):
                         actor = replace(actor, code=place.country + actor.agent, country=place.country,
                                         reason=f"{actor.reason}; country {place.country} from '{obj.text}' ({place.name})")
                         break
             placed.append(actor)
         return tuple(placed)
+
+    def _sure_place(self, place: Place, context: tuple[str, ...]) -> bool:
+        """Whether a place says whose an agent is: a country or region, a city of a country the
+        story names, or a large city ("*Nablus* refugee camp" beside "Israeli forces"); not a small
+        namesake abroad ("in *Samar* province" of the Philippines is no Ukrainian town)."""
+        if not context or place.country in context or self.places.country(place.name) or self.places.area(place.name):
+            return True
+        city = self.places.city(place.name)
+        return city is not None and city.population >= CONTEXT_CITY_MIN_POPULATION
 
     def _implied_attacker(self, token: Tok, trigger: Tok, doc_actors: DocActors) -> Actor | None:
         """CAMEO's unidentified attacker: "a roadside bomb near Mosul killed two soldiers" has no

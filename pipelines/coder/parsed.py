@@ -355,7 +355,6 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
     return verb.i
 
 
-
 def _clause_out_of_modifier(verb: Tok) -> int | None:
     """Repair a sentence the parser read as one noun phrase with the verb a modifier of its
     object: "The US [extended] sanctions on Iran", "Kenyan police [tear-gassed] protesters". A
@@ -367,7 +366,7 @@ def _clause_out_of_modifier(verb: Tok) -> int | None:
         return None
     subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
     before = [kid for _, kid in noun.kids if kid.i < verb.i]
-    if subject is None and before and before[-1].dep_ == "nmod" and before[-1].pos_ in ("NOUN", "PROPN"):
+    if subject is None and before and before[-1].dep_ in ("nmod", "compound") and before[-1].pos_ in ("NOUN", "PROPN"):
         # "Ugandan police tear-gassed protesters": the subject hangs on the root noun, and the
         # words before it ("Ugandan") with it
         subject = before[-1]
