@@ -59,7 +59,7 @@ def test_the_parse_read_once_is_what_spacy_gives(coder: EventCoder) -> None:
             ours, theirs = parsed[start:end], doc[start:end]
             assert (ours.start, ours.end, ours.text, [t.i for t in ours]) == (theirs.start, theirs.end, theirs.text, [t.i for t in theirs])
         assert parsed[-1] is parsed[len(doc) - 1] and parsed[0].head.doc is parsed
-    assert repaired <= len(texts) // 100  # nearly every example is read exactly as spaCy parsed it
+    assert repaired <= len(texts) // 50  # nearly every example (98 %) is read exactly as spaCy parsed it
 
 
 @pytest.mark.parametrize("text, name, country_word", [
