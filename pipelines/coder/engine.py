@@ -757,17 +757,25 @@ class EventCoder:
         placed = []
         for actor in actors:
             if actor.country is None and actor.agent and not actor.code.startswith(ORGANIZATION_PREFIXES):
-                head = doc_actors.doc[actor.head]
-                names = [o for dep, prep in head.kids if dep == "prep" and prep.lower_ in OWN_PLACE_PREPS for d, o in prep.kids if d == "pobj"]
-                names += [name for name in _compounds(head) if name.text[:1].isupper() and name.i not in doc_actors.by_token]
-                context = self._place_context(head.sent, doc_actors) if names else ()
-                for obj in names:
-                    if (place := named_place(obj, self.places, context)) is not None and self._sure_place(place, context):
-                        actor = replace(actor, code=place.country + actor.agent, country=place.country,
-                                        reason=f"{actor.reason}; country {place.country} from '{obj.text}' ({place.name})")
-                        break
+                key = ("own place", actor.head)
+                if key not in doc_actors.memo:
+                    doc_actors.memo[key] = self._agent_place(doc_actors.doc[actor.head], doc_actors)
+                if (found := doc_actors.memo[key]) is not None:
+                    name, place = found
+                    actor = replace(actor, code=place.country + actor.agent, country=place.country,
+                                    reason=f"{actor.reason}; country {place.country} from '{name}' ({place.name})")
             placed.append(actor)
         return tuple(placed)
+
+    def _agent_place(self, head: Tok, doc_actors: DocActors) -> tuple[str, Place] | None:
+        """The place an agent's phrase names, with the words naming it (`_own_place`)."""
+        names = [o for dep, prep in head.kids if dep == "prep" and prep.lower_ in OWN_PLACE_PREPS for d, o in prep.kids if d == "pobj"]
+        names += [name for name in _compounds(head) if name.text[:1].isupper() and name.i not in doc_actors.by_token]
+        context = self._place_context(head.sent, doc_actors) if names else ()
+        for obj in names:
+            if (place := named_place(obj, self.places, context)) is not None and self._sure_place(place, context):
+                return obj.text, place
+        return None
 
     def _sure_place(self, place: Place, context: tuple[str, ...]) -> bool:
         """Whether a place says whose an agent is: a country or region, a city of a country the
