@@ -59,6 +59,8 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+# "criticised Hungary *over*/*for* its treatment of migrants": the reason for an act done to someone.
+REASON_PREPS = frozenset({"over", "for"})
 # People named by no role: "them" after "arrested five *men*" is those men, no actor.
 PEOPLE_NOUNS = frozenset({"man", "men", "woman", "women", "people", "person", "persons", "child", "children",
                           "boy", "boys", "girl", "girls", "individual", "individuals", "youth", "youths", "other", "others"})
@@ -601,7 +603,7 @@ class DocActors:
         anything does the source share that nationality.
         `state_at_home` (for the targets of arrests, trials, bans, criminal investigations): a state
         mostly does these to its own people, so "Saudi Arabia sentenced a rights activist" is SAUHRI
-        when nothing else says.
+        whatever country the story is about; only where the sentence says it happened weighs more.
         """
         if actor.country or actor.foreign or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
@@ -630,7 +632,13 @@ class DocActors:
             for country, origin in ((story, "the story"), (place_country(), "the place named")):
                 if country is not None and country not in domestic:
                     return _with_country(actor, country, f"{origin}, not the other actor's nationality")
+        state = next((c.country for c in counterparts if c.country and c.agent is None), None) if state_at_home else None
         country, origin = (domestic[0], "the other actor") if domestic else (self.home_country(sentence_end), "the story")
+        if state is not None and not domestic:
+            # "Georgia's crackdown on protesters" in a story the US department's words open: a
+            # state coerces its own people, whatever country the story is about (unless the
+            # sentence says where it happened, below)
+            country, origin, domestic = state, "the state that acts on it at home", [state]
         if (here := clause_place()) is not None and here not in {c.country for c in counterparts}:
             # Where the event happened says more than the other side's country: "Iraqi troops
             # killed civilians in Kuwait City" (a target's place, see the engine).
@@ -646,8 +654,7 @@ class DocActors:
                 # a story that names its country only as a place
                 country, origin = self._last_country(self.doc[sentence_end - 1].sent.start), "the country the story named as a place"
         if country is None or (not domestic and country in others):
-            state = next((c.country for c in counterparts if c.country and c.agent is None), None) if state_at_home else None
-            return _with_country(actor, state, "the state that acts on it at home") if state else self._stateless_group(actor)
+            return self._stateless_group(actor)
         return _with_country(actor, country, origin)
 
     def _stateless_group(self, actor: Actor) -> Actor | None:
@@ -673,6 +680,8 @@ class DocActors:
         person = pronoun.lower_ in PERSON_PRONOUNS
         if not person and pronoun.lower_ not in STATE_PRONOUNS:
             return []
+        if pronoun.dep_ == "poss" and (judged := self._judged_object(pronoun, person)):
+            return judged
         local = _own_clauses(pronoun)
         for governor in governors(pronoun):
             if governor in local:
@@ -698,6 +707,22 @@ class DocActors:
                                    if (found := self._referent(subject, True, lambda _, t=t: self.resolve(t)))), [])
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return self._previous_subject(pronoun, person) or self._previous_group(pronoun)
+
+    def _judged_object(self, pronoun: Tok, person: bool) -> list[Actor]:
+        """ "rebuked Georgia over *its* crackdown", "thanked Turkey for *its* mediation": a
+        possessive in the over/for phrase that gives the reason for an act done to someone is
+        that someone's, not the doer's. "its" needs a singular object."""
+        noun = pronoun.head
+        prep = noun.head
+        if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in REASON_PREPS or prep.head.pos_ != "VERB":
+            return []
+        obj = next((kid for dep, kid in prep.head.kids if dep == "dobj" and kid.i < prep.i), None)
+        if obj is None or obj.lower_ in PRONOUNS or obj.i in self._resolving:
+            return []
+        if pronoun.lower_ == "its" and (obj.tag_ in ("NNS", "NNPS") or obj.conjuncts):
+            return []
+        actors = self._referent(obj, person, self.resolve)
+        return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}, whom the act is about: {a.reason}") for a in actors]
 
     def _previous_group(self, pronoun: Tok) -> list[Actor]:
         """ "Protesters gathered outside parliament. Police dispersed *them*": an object "them"
@@ -1088,10 +1113,11 @@ def _singular(noun: Tok) -> bool:
 
 
 def _represented(proxy: Tok) -> Tok | None:
-    """The sides a proxy noun's of-phrase names, when it names several ("delegations *of Serbia
-    and Kosovo*"); one side keeps the proxy's own reading ("representatives of the army")."""
+    """The sides a proxy noun's of/from-phrase names, when it names several ("delegations *of
+    Serbia and Kosovo*", "envoys *from Washington and Tehran*"); one side keeps the proxy's own
+    reading ("representatives of the army")."""
     for dep, prep in proxy.kids:
-        if dep == "prep" and prep.lower_ == "of":
+        if dep == "prep" and prep.lower_ in ("of", "from"):
             side = next((o for d, o in prep.kids if d == "pobj"), None)
             return side if side is not None and side.conjuncts else None
     return None

@@ -336,8 +336,11 @@ class EventCoder:
         return frozenset(lemma for rule in self.rules.rules if rule.prep and rule.about for lemma in rule.lemmas)
 
     def _trigger_key(self, token: Tok) -> tuple[str | None, str]:
-        """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb."""
+        """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb, and a
+        present participle before a noun is an adjective: "*striking* doctors" attack nobody."""
         pos = TRIGGER_POS.get(token.pos_)
+        if pos == "verb" and token.dep_ == "amod" and token.tag_ == "VBG":
+            return None, token.lemma_.lower()
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
             if any(dep in ("dobj", "nsubj", "prep", "prt") for dep, _ in kids(token)):
                 return "verb", self.rules.verb_forms[token.lower_]
