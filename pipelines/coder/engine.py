@@ -434,7 +434,7 @@ class EventCoder:
     def _unmet_condition(self, rule: Rule, trigger: Tok, doc_actors: DocActors) -> str | None:
         """The first condition of the rule that the trigger's parse does not meet."""
         memo = doc_actors.memo
-        if rule.particle and not any(c.lower_ == rule.particle for c in children(trigger, "prt", "advmod", "prep")):
+        if rule.particle and not any(c.lower_ == rule.particle for c in _particles(trigger)):
             return f"needs particle '{rule.particle}'"
         if rule.not_particle and any(c.lower_ in rule.not_particle for c in children(trigger, "prt")):
             return "has a particle in the rule's list of exceptions"
@@ -1181,6 +1181,16 @@ def _subject_in(verb: Tok, words: frozenset[str]) -> bool:
         t.lemma_.lower() in words for head in heads
         for t in (head, *(c for c in head.children if c.dep_ in ("compound", "amod")))
     )
+
+
+def _particles(verb: Tok) -> list[Tok]:
+    """The verb's particles as the parser may hang them: "handed *over* the prisoners", and
+    "handed *over* 32 prisoners", where "over" reads as "more than" 32."""
+    found = children(verb, "prt", "advmod", "prep")
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if following is not None and following.dep_ == "quantmod" and following.head.i == verb.i + 2:
+        found.append(following)
+    return found
 
 
 def _acts_at_home(rule: Rule) -> bool:
