@@ -72,6 +72,9 @@ HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capt
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "aimed_place", "xcomp_place"})  # a named place as the state whose territory it is
+AIMED_PREPS = ("at", "on", "into", "toward", "towards", "against")  # what a projectile is fired at (`aimed_place`)
+# "the mayor *of* Istanbul", "gunmen *in* Kirkuk": prepositions whose named place an agent is of.
+OWN_PLACE_PREPS = frozenset({"of", "in", "at", "near", "from"})
 # Verbs whose subject provides a meeting rather than takes part in it ("offered to host talks").
 HOST_VERBS = frozenset({"host", "convene", "organize", "organise", "mediate", "broker", "facilitate", "sponsor"})
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
@@ -1242,16 +1245,10 @@ def _localize_all(
 def _compounds(head: Tok) -> list[Tok]:
     """The nouns compounded with a head, and theirs: "the [Nablus] [refugee] camp"."""
     found = [kid for dep, kid in head.kids if dep == "compound" and kid.pos_ in ("PROPN", "NOUN")]
-    for kid in found:
+    for kid in found:  # (the list grows as it is walked: compounds of compounds)
         found += [k for dep, k in kid.kids if dep == "compound" and k.pos_ in ("PROPN", "NOUN")]
     return found
 
-
-# What a projectile is fired at (slot `aimed_place`).
-AIMED_PREPS = ("at", "on", "into", "toward", "towards", "against")
-
-# "the mayor *of* Istanbul", "gunmen *in* Kirkuk": prepositions whose named place an agent is of.
-OWN_PLACE_PREPS = frozenset({"of", "in", "at", "near", "from"})
 
 # Target slots filled from the source's own side when the sentence names no target (FORMAT.md).
 OWN_SIDE_SLOTS = {"own_government": "GOV", "own_people": "CVL"}

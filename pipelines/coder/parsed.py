@@ -38,6 +38,8 @@ from spacy.tokens import Doc
 _ATTRS = [LEMMA, POS, DEP, HEAD, IDX, LENGTH]
 _LEMMA, _HEAD, _IDX, _LENGTH = (_ATTRS.index(attr) for attr in (LEMMA, HEAD, IDX, LENGTH))
 _HEAD_SIGN = 2**63  # heads are offsets, negative to the left, stored unsigned
+# Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
+FOR_APPEAL_VERBS = frozenset({"call", "appeal", "push", "press", "plead", "lobby", "campaign", "clamour", "clamor"})
 
 
 class Tok:
@@ -355,39 +357,6 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
     return verb.i
 
 
-def _clause_out_of_modifier(verb: Tok) -> int | None:
-    """Repair a sentence the parser read as one noun phrase with the verb a modifier of its
-    object: "The US [extended] sanctions on Iran", "Kenyan police [tear-gassed] protesters". A
-    past-tense verb before the root noun that has a subject of its own, or right after a noun
-    modifier of the root, is the sentence's verb: that noun its subject, the root its object.
-    Returns the verb's position, if moved."""
-    noun = verb.head
-    if noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
-        return None
-    subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
-    before = [kid for _, kid in noun.kids if kid.i < verb.i]
-    if subject is None and before and before[-1].dep_ in ("nmod", "compound") and before[-1].pos_ in ("NOUN", "PROPN"):
-        # "Ugandan police tear-gassed protesters": the subject hangs on the root noun, and the
-        # words before it ("Ugandan") with it
-        subject = before[-1]
-        noun.kids = [(dep, kid) for dep, kid in noun.kids if kid.i > verb.i or kid is verb]
-        for kid in before[:-1]:
-            kid.head = subject
-        subject.kids = sorted([*((kid.dep_, kid) for kid in before[:-1]), *subject.kids], key=lambda pair: pair[1].i)
-        subject.dep_, subject.head = "nsubj", verb
-        verb.kids.append(("nsubj", subject))
-    elif subject is None or before:
-        return None
-    noun.kids.remove(("amod", verb))
-    verb.kids.append(("dobj", noun))
-    verb.kids.sort(key=lambda pair: pair[1].i)
-    verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "dobj", verb
-    return verb.i
-
-
-# Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
-FOR_APPEAL_VERBS = frozenset({"call", "appeal", "push", "press", "plead", "lobby", "campaign", "clamour", "clamor"})
-
 
 def _appeal_for_clause(clause: Tok) -> int | None:
     """Repair "called for Israel to halt its offensive", which parses as a clause of its own
@@ -421,3 +390,34 @@ def _appeal_for_clause(clause: Tok) -> int | None:
     clause.dep_, subject.dep_, subject.head = "xcomp", "dobj", verb
     verb.kids.insert(next((k for k, (_, kid) in enumerate(verb.kids) if kid.i > subject.i), len(verb.kids)), ("dobj", subject))
     return subject.i
+
+
+def _clause_out_of_modifier(verb: Tok) -> int | None:
+    """Repair a sentence the parser read as one noun phrase with the verb a modifier of its
+    object: "The US [extended] sanctions on Iran", "Kenyan police [tear-gassed] protesters". A
+    past-tense verb before the root noun that has a subject of its own, or right after a noun
+    modifier of the root, is the sentence's verb: that noun its subject, the root its object.
+    Returns the verb's position, if moved."""
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
+        return None
+    subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
+    before = [kid for _, kid in noun.kids if kid.i < verb.i]
+    if subject is None and before and before[-1].dep_ in ("nmod", "compound") and before[-1].pos_ in ("NOUN", "PROPN"):
+        # "Ugandan police tear-gassed protesters": the subject hangs on the root noun, and the
+        # words before it ("Ugandan") with it
+        subject = before[-1]
+        noun.kids = [(dep, kid) for dep, kid in noun.kids if kid.i > verb.i or kid is verb]
+        for kid in before[:-1]:
+            kid.head = subject
+        subject.kids = sorted([*((kid.dep_, kid) for kid in before[:-1]), *subject.kids], key=lambda pair: pair[1].i)
+        subject.dep_, subject.head = "nsubj", verb
+        verb.kids.append(("nsubj", subject))
+    elif subject is None or before:
+        return None
+    noun.kids.remove(("amod", verb))
+    verb.kids.append(("dobj", noun))
+    verb.kids.sort(key=lambda pair: pair[1].i)
+    verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "dobj", verb
+    return verb.i
+

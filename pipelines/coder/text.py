@@ -18,9 +18,8 @@ _DATELINE = re.compile(
     rf"^{_UPPER}(?:{_UPPER}|[.' ]){{2,40}}(?:,\s*{_UPPER}[\w.]{{1,20}}(?:\s+\d{{1,2}})?)?"
     r"(?:\s*\([^)]{1,40}\)\s*[-—–]{1,2}|\s*[—–]|\s*--|\s+-)\s+"
 )
-
-
-_DATELINE_PLACE = re.compile(rf"{_UPPER}(?:{_UPPER}|[.' ])+")
+_DATELINE_PLACE = re.compile(rf"{_UPPER}(?:{_UPPER}|[.' ])+")  # its place words
+DATELINE_SPAN = 200  # a dateline sits in the first characters of a story
 
 
 def clean_text(text: str) -> str:
@@ -38,10 +37,6 @@ def dateline_place(text: str) -> str | None:
         return None
     place = _DATELINE_PLACE.match(match.group()).group().strip(" .'")
     return place.title() if place else None
-
-
-# A dateline sits in the first characters of a story.
-DATELINE_SPAN = 200
 
 
 def _normalized(text: str) -> str:
