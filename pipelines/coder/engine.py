@@ -259,7 +259,7 @@ class EventCoder:
         found = []
         tails, hyphen = self._hyphen_tail_hashes, _HYPHEN_HASH
         for i, (pos, lemma, lower) in enumerate(rows):
-            if lower in self._verb_form_hashes or ((lower in tails or lemma in tails) and i > 1 and rows[i - 1][2] == hyphen):
+            if lower in self._verb_form_hashes or (i > 1 and rows[i - 1][2] == hyphen and (lower in tails or lemma in tails)):
                 found.append(i)
             elif pos in _TRIGGER_POS_IDS:
                 maybe = known.get(lemma)
