@@ -82,8 +82,8 @@ SHIP_NOUNS = frozenset({"ship", "vessel", "tanker", "freighter", "carrier", "tra
 # Groups that are non-governmental organisations when no country is named for them: "rights
 # groups", "aid agencies" (`DocActors._stateless_group`); a lone activist or aid worker is not.
 STATELESS_GROUP_AGENTS = frozenset({"HRI", "NGO"})
-GROUP_NOUNS = frozenset({"group", "organization", "organisation", "watchdog", "agency", "charity", "ngo",
-                         "monitor", "observatory"})
+NGO_GROUP_NOUNS = frozenset({"group", "organization", "organisation", "watchdog", "agency", "charity", "ngo",
+                             "monitor", "observatory"})
 # "all parties", "both parties", "the warring parties", "parties to the conflict": the sides of a
 # conflict or an accord, not political parties.
 SIDE_WORDS = frozenset({"all", "both", "warring", "conflicting", "belligerent", "contracting", "signatory"})
@@ -661,7 +661,7 @@ class DocActors:
         """A rights group or an aid agency of no country the story names is a non-governmental
         organisation (NGO, as CAMEO codes it): "rights groups demanded that Egypt release…" →
         NGOHRI. Other agents of no known country name no actor."""
-        if actor.agent not in STATELESS_GROUP_AGENTS or self.doc[actor.head].lemma_.lower() not in GROUP_NOUNS:
+        if actor.agent not in STATELESS_GROUP_AGENTS or self.doc[actor.head].lemma_.lower() not in NGO_GROUP_NOUNS:
             return None
         agent = None if actor.agent == "NGO" else actor.agent
         return Actor(code="NGO" + (agent or ""), country=None, agent=agent, text=actor.text, start=actor.start,
