@@ -18,6 +18,10 @@ when the trigger's own clause has none.
 Conventions of the resolved date: precision `week` is the Monday of that ISO week, `month` the
 first of the month, `year` the first of January; `story` means no expression governed the trigger
 (or it could not be resolved) and the date is the story's.
+
+An event dated to a time that ended more than BACKGROUND_DAYS before the story is background the
+story recalls ("Hamas, which seized Gaza *in 2007*", "expelled them *18 years ago*"): the coder
+does not code it (`EventDate.background`).
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ FUTURE_GOVERNORS = frozenset({"due", "set", "schedule", "plan", "expect", "inten
                               "decide", "promise", "prepare", "go", "pledge", "vow"})
 # Coders expect dates near the story; the events suite quarantines dates > 400 days after it.
 MAX_FUTURE_DAYS = 366
+# An event the text dates to a time that ended this many days before the story is background
+# ("Hamas, which seized Gaza in 2007", "expelled them 18 years ago"), not the story's news.
+BACKGROUND_DAYS = 60
 
 _DAY_RE = re.compile(r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$")
 _YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
@@ -72,6 +79,12 @@ class EventDate:
     date: dt.date | None
     text: str | None
     precision: str  # day | week | month | year | story
+
+    def background(self, story_date: dt.date | None) -> bool:
+        """Whether the time named ended more than BACKGROUND_DAYS before the story date."""
+        if story_date is None or self.date is None or self.precision == "story":
+            return False
+        return _period_end(self.date, self.precision) < story_date - dt.timedelta(days=BACKGROUND_DAYS)
 
 
 @dataclass(frozen=True)
@@ -472,6 +485,17 @@ def resolve_expression(expression: TimeExpression, doc: Parsed, story: dt.date, 
     # Prepositions and "earlier"/"later" do not move the date: "earlier this week" is this week.
     words = [t.lower_ for t in doc[expression.start:expression.end] if t.lower_ not in _NEUTRAL_WORDS]
     return _RESOLVERS[expression.kind](words, story, future)
+
+
+def _period_end(start: dt.date, precision: str) -> dt.date:
+    """The last day of the period a resolved date stands for (see the module's conventions)."""
+    if precision == "week":
+        return start + dt.timedelta(days=6)
+    if precision == "month":
+        return _add_months(start.replace(day=1), 1) - dt.timedelta(days=1)
+    if precision == "year":
+        return dt.date(start.year, 12, 31)
+    return start
 
 
 def _plausible(day: dt.date | None, story: dt.date) -> bool:

@@ -29,7 +29,7 @@ from pipelines.coder import mood as moods
 from pipelines.coder.actors import INSURGENT_AGENTS, ActorFinder, DocActors
 from pipelines.coder.actors_data import ORGANIZATION_PREFIXES, ActorDictionary, load_actor_dictionary
 from pipelines.coder.codebook import load_codebook
-from pipelines.coder.dates import resolve_event_date
+from pipelines.coder.dates import BACKGROUND_DAYS, EventDate, resolve_event_date
 from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.places import ADMIN_NOUNS, CONTEXT_CITY_MIN_POPULATION, PLACE_NOUNS, Place, PlaceLookup, default_place_lookup, named_place, place_near, resolve_place, sentence_place
 from pipelines.coder.rules import Rule, RuleSet, load_rules
@@ -312,6 +312,11 @@ class EventCoder:
                     trace.add(_describe(token, outcome))
                 if outcome.code is None:
                     continue
+                date = self._event_date(token, outcome, document, doc_actors)
+                if date.background(document.story_date):
+                    if trace:
+                        trace.add(f"'{token.text}': dated {date.date} ('{date.text}'), more than {BACKGROUND_DAYS} days before the story: background, not coded")
+                    break
                 for source, target in outcome.pairs:
                     event = self._event(document, sentence, index, token, outcome, source, target, doc_actors)
                     _keep_most_specific(fallbacks if rule.fallback else events, event)
@@ -804,14 +809,18 @@ class EventCoder:
         reason = f"'{token.text}' ({sorted(means)[0]}): an unidentified attacker" + (f", in {place.name} ({place.country})" if place else "")
         return _unnamed(IMPLIED_ATTACKER, place.country if place else None, token.text, token.i, reason)
 
+    @staticmethod
+    def _event_date(trigger: Tok, outcome: RuleOutcome, document: Document, doc_actors: DocActors) -> EventDate:
+        key = ("date", trigger.i, outcome.mood == moods.INTENT)  # one date for all pairs of a trigger
+        if key not in doc_actors.memo:
+            doc_actors.memo[key] = resolve_event_date(trigger, document.story_date, announced=key[2])
+        return doc_actors.memo[key]
+
     def _event(
         self, document: Document, sentence: Segment, index: int, trigger: Tok,
         outcome: RuleOutcome, source: Actor, target: Actor, doc_actors: DocActors,
     ) -> Event:
-        key = ("date", trigger.i, outcome.mood == moods.INTENT)  # one date for all pairs of a trigger
-        if key not in doc_actors.memo:
-            doc_actors.memo[key] = resolve_event_date(trigger, document.story_date, announced=key[2])
-        date = doc_actors.memo[key]
+        date = self._event_date(trigger, outcome, document, doc_actors)
         place = self._trigger_place(trigger, doc_actors)
         return Event(
             doc_id=document.doc_id,

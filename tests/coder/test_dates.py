@@ -141,3 +141,38 @@ def test_a_sentence_without_time_words_is_never_scanned(nlp, monkeypatch):
         resolve_event_date(token, FRIDAY)
     assert calls == []
     assert dates.time_expressions(doc[:]) == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "background"),
+    [
+        ("The two leaders met in 2013.", "met", True),  # a year that ended 73 days before the story
+        ("Troops seized the town five years ago.", "seized", True),
+        ("The protests began in September.", "began", True),  # September 2013: ended in the autumn
+        ("The parliament approved the budget in January.", "approved", False),  # ended 42 days before
+        ("Delegates signed the accord on 3 March.", "signed", False),
+        ("The army rejected the offer last week.", "rejected", False),
+        ("The army rejected the offer.", "rejected", False),  # no time named: the story's own news
+    ],
+)
+def test_an_event_dated_long_before_the_story_is_background(nlp, sentence, trigger, background):
+    assert date_of(nlp, sentence, trigger).background(FRIDAY) is background
+
+
+def test_a_year_is_background_only_once_it_is_well_over():
+    early_january = dt.date(2014, 1, 20)
+    assert not EventDate(dt.date(2013, 1, 1), "in 2013", "year").background(early_january)
+    assert EventDate(dt.date(2013, 1, 1), "in 2013", "year").background(dt.date(2014, 3, 2))
+    assert not EventDate(dt.date(2013, 1, 1), "in 2013", "year").background(None)  # no story date: no telling
+
+
+def test_background_the_story_recalls_is_not_coded(code):
+    story = dt.date(2024, 3, 1)
+    recalled = "Hamas, which seized control of Gaza in 2007, rejected the Egyptian proposal on Monday."
+    assert code(recalled, story) == {("PSEREB", "EGY", "120")}
+    assert ("RUS", "UKR", "192") not in code("In 2022 Russia invaded Ukraine, its foreign minister recalled.", story)
+    # The same acts reported as news are coded
+    assert ("PSEREB", "PSE", "192") in code("Hamas seized control of Gaza on Monday.", story)
+    assert ("RUS", "UKR", "192") in code("Russia invaded Ukraine last week.", story)
+    # and so is the recalled one when the story's date is unknown
+    assert ("PSEREB", "PSE", "192") in code(recalled, None)

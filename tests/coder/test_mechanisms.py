@@ -79,16 +79,16 @@ def test_a_capital_named_as_an_actor_is_the_government(code) -> None:
 
 def test_private_travellers_make_no_visit(code) -> None:
     # CAMEO's visits (042) are by officials and organisations, not tourists or students.
-    assert not any(c == "042" for _, _, c in code("Thousands of Danish tourists visited Lisbon in August."))
+    assert not any(c == "042" for _, _, c in code("Thousands of Danish tourists visited Lisbon in May."))
     assert not any(c == "042" for _, _, c in code("Chilean students travelled to Peru for a football match."))
-    assert ("DNKGOV", "PRT", "042") in code("The Danish prime minister visited Portugal in August.")
+    assert ("DNKGOV", "PRT", "042") in code("The Danish prime minister visited Portugal in May.")
 
 
 def test_an_event_named_as_what_is_criticized_is_not_coded_itself(code) -> None:
     # The criticism is the event reported; the invasion is only referred to (and undated).
     assert code("Norway condemned the Iraqi invasion of Kuwait.") == {("NOR", "IRQ", "111")}
     assert not any(c.startswith("19") for _, _, c in code("The invasion of Kuwait was condemned by Norway."))
-    assert ("IRQ", "KWT", "192") in code("Iraq launched an invasion of Kuwait in August.")
+    assert ("IRQ", "KWT", "192") in code("Iraq launched an invasion of Kuwait this week.")
 
 
 def test_places_are_not_actors(code) -> None:
