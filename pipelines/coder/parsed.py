@@ -205,8 +205,8 @@ class Parsed:
                     clauses.append(token)
                 elif token.dep_ == "advcl" and head.lemma_ in FOR_APPEAL_VERBS:
                     appeals.append(token)
-                elif token.dep_ == "amod" and token.pos_ == "VERB" and head.dep_ == "ROOT":
-                    verb_modifiers.append(token)
+                elif token.dep_ == "amod" and token.pos_ == "VERB" and (head.dep_ == "ROOT" or head.dep_ == "compound"):
+                    verb_modifiers.append(token)  # (a compound's head is known only once all heads are)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
@@ -302,7 +302,8 @@ def _object_out_of_predicate(adjective: Tok) -> int | None:
     illegitimate", "called [Russia's attack] barbaric" (the noun a compound of the adjective).
     A noun right before the predicate of an active verb without an object is that object, with
     the words before it (the small model may tag the adjective a noun, so its tag is not asked).
-    Returns the position of the noun, if moved."""
+    A name read as the predicate, a name before it, is the object whole. Returns the position of
+    the noun (or name), if moved."""
     verb = adjective.head
     left = [kid for _, kid in adjective.kids if kid.i < adjective.i]
     if not left or left[-1].i != adjective.i - 1 or left[-1].pos_ not in ("NOUN", "PROPN") or left[-1].dep_ not in ("compound", "nmod"):
@@ -310,6 +311,12 @@ def _object_out_of_predicate(adjective: Tok) -> int | None:
     if any(dep in ("dobj", "obj", "nsubjpass", "auxpass") for dep, _ in verb.kids):
         return None  # (a predicate with no object is a misparse, unless the verb is passive)
     noun = left[-1]
+    if adjective.pos_ == "PROPN" and noun.pos_ == "PROPN" and noun.dep_ == "compound":
+        # "called [Iranian President Ebrahim Raisi] on Sunday": a name read as the predicate is the
+        # object, whole
+        verb.kids[verb.kids.index((adjective.dep_, adjective))] = ("dobj", adjective)
+        adjective.dep_ = "dobj"
+        return adjective.i
     adjective.kids = [(dep, kid) for dep, kid in adjective.kids if kid.i > adjective.i]
     for kid in left[:-1]:  # its article or possessor goes with it
         kid.head = noun
@@ -394,30 +401,46 @@ def _appeal_for_clause(clause: Tok) -> int | None:
 
 def _clause_out_of_modifier(verb: Tok) -> int | None:
     """Repair a sentence the parser read as one noun phrase with the verb a modifier of its
-    object: "The US [extended] sanctions on Iran", "Kenyan police [tear-gassed] protesters". A
-    past-tense verb before the root noun that has a subject of its own, or right after a noun
-    modifier of the root, is the sentence's verb: that noun its subject, the root its object.
+    object: "The US [extended] sanctions on Iran", "Kenyan police [tear-gassed] protesters",
+    "Qatar's emir [hosted] Palestinian President Mahmoud Abbas". A past-tense verb before the
+    root noun (or a title compounded with it) that has a subject of its own, or a noun read as its
+    adverb right before it, or that comes right after a noun modifier of the root, is the
+    sentence's verb: that noun its subject (with the words before it), the root its object.
     Returns the verb's position, if moved."""
     noun = verb.head
-    if noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
+    root = noun.head if noun.dep_ == "compound" else noun
+    if root.dep_ != "ROOT" or noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
         return None
     subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
-    before = [kid for _, kid in noun.kids if kid.i < verb.i]
-    if subject is None and before and before[-1].dep_ in ("nmod", "compound") and before[-1].pos_ in ("NOUN", "PROPN"):
+    before = [kid for phrase in {noun, root} for _, kid in phrase.kids if kid.i < verb.i]
+    adverb = next((kid for dep, kid in verb.kids if dep == "npadvmod" and kid.i == verb.i - 1 and kid.pos_ in ("NOUN", "PROPN")), None)
+    if subject is None and adverb is not None:
+        # "Qatar's emir hosted…": the subject read as an adverb of the verb ("state-funded" is
+        # no such case: the hyphen stands between them)
+        subject = adverb
+        verb.kids[verb.kids.index(("npadvmod", adverb))] = ("nsubj", adverb)
+        _move_kids(before, noun, root, subject)
+    elif subject is None and noun is root and before and before[-1].dep_ in ("nmod", "compound") and before[-1].pos_ in ("NOUN", "PROPN"):
         # "Ugandan police tear-gassed protesters": the subject hangs on the root noun, and the
         # words before it ("Ugandan") with it
         subject = before[-1]
-        noun.kids = [(dep, kid) for dep, kid in noun.kids if kid.i > verb.i or kid is verb]
-        for kid in before[:-1]:
-            kid.head = subject
-        subject.kids = sorted([*((kid.dep_, kid) for kid in before[:-1]), *subject.kids], key=lambda pair: pair[1].i)
-        subject.dep_, subject.head = "nsubj", verb
+        _move_kids(before[:-1], noun, root, subject)
+        noun.kids.remove((subject.dep_, subject))
+        subject.head = verb
         verb.kids.append(("nsubj", subject))
     elif subject is None or before:
         return None
+    subject.dep_ = "nsubj"
     noun.kids.remove(("amod", verb))
-    verb.kids.append(("dobj", noun))
+    verb.kids.append(("dobj", root))
     verb.kids.sort(key=lambda pair: pair[1].i)
-    verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "dobj", verb
+    verb.dep_, verb.head, root.dep_, root.head = "ROOT", verb, "dobj", verb
     return verb.i
 
+
+def _move_kids(words: list[Tok], noun: Tok, root: Tok, subject: Tok) -> None:
+    """Hang these words (from the phrase of `noun` or `root`) on `subject` instead."""
+    for word in words:
+        word.head.kids.remove((word.dep_, word))
+        word.head = subject
+    subject.kids = sorted([*((word.dep_, word) for word in words), *subject.kids], key=lambda pair: pair[1].i)

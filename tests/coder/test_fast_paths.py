@@ -167,6 +167,16 @@ def test_an_object_read_as_a_modifier_of_its_predicate_is_the_object_again(coder
     assert [t.text for t in attack.subtree] == ["Russia", "'s", "attack"]
 
 
+def test_a_name_read_as_a_predicate_is_the_object_whole(coder: EventCoder) -> None:
+    """ "called [Iranian President Ebrahim] [Raisi]": the small model reads the surname as what
+    the rest was called; the name is the object, whole, and nothing was said of it."""
+    parsed = Parsed(coder.nlp("The French president called Iranian President Ebrahim Raisi on Sunday."))
+    called, raisi = parsed[3], parsed[7]
+    assert parsed.repaired == [7]
+    assert (raisi.dep_, raisi.head) == ("dobj", called) and "oprd" not in {dep for dep, _ in called.kids}
+    assert [t.text for t in raisi.subtree] == ["Iranian", "President", "Ebrahim", "Raisi"]
+
+
 def test_a_passive_predicate_keeps_its_parse(coder: EventCoder) -> None:
     parsed = Parsed(coder.nlp("The strike on the hospital was called a war crime."))
     assert not parsed.repaired
@@ -225,6 +235,9 @@ def test_waiting_for_someone_to_act_asks_nothing_of_them(coder: EventCoder) -> N
 @pytest.mark.parametrize("text, verb, subject, obj", [
     ("The US extended sanctions on Iran.", "extended", "US", "sanctions"),
     ("Ugandan police tear-gassed opposition supporters in Kampala.", "gassed", "police", "supporters"),
+    # the subject read as the verb's adverb, the object a name with its title
+    ("Qatar's emir hosted Palestinian President Mahmoud Abbas in Doha.", "hosted", "emir", "Abbas"),
+    ("The Qatari emir hosted Palestinian President Mahmoud Abbas in Doha.", "hosted", "emir", "Abbas"),
 ])
 def test_a_verb_read_as_a_modifier_of_its_object_is_the_verb_again(coder: EventCoder, text: str, verb: str, subject: str, obj: str) -> None:
     """The small model reads some short sentences as one noun phrase, the verb a modifier of the
