@@ -103,7 +103,7 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
     if kind == "situation_country":
         # "condemned the coup *in Niger*", "concern over the crackdown *in Belarus*": the engine
         # keeps only countries named as such (a capital or city is where, not who)
-        places = [t for t in about_scope(trigger, max_depth=6) if t.dep_ == "pobj" and t.head.lower_ == "in"]
+        places = [t for t in about_scope(trigger, max_depth=8) if t.dep_ == "pobj" and t.head.lower_ == "in"]
         # "abuses in *Ethiopia's* Tigray region": the country that owns the place
         return places + [owner for t in places if (owner := possessor(t)) is not None]
     if kind == "prep":
