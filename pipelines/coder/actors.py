@@ -607,9 +607,10 @@ class DocActors:
         """
         if actor.country or actor.foreign or actor.code.startswith(ORGANIZATION_PREFIXES):
             return actor
-        if actor.agent == "MIL" and self.doc[actor.head].lemma_.lower() in WEAPON_NOUNS:
+        weapon = self.doc[actor.head]
+        if actor.agent == "MIL" and weapon.lemma_.lower() in WEAPON_NOUNS and not any(dep == "poss" and self.resolve(kid) for dep, kid in weapon.kids):
             # "a missile hit a school in Kharkiv": a weapon nobody is named for is no army's, least
-            # of all that of the country it hit
+            # of all that of the country it hit ("*its* aircraft", after "the army said", are the army's)
             return None
         if actor.agent in INSURGENT_AGENTS and (place := next((c for c in counterparts if c.territory), None)):
             # "Gunmen attacked Kano", "fighters took control of Kidal": armed men are most likely

@@ -21,7 +21,10 @@ clauses (`repaired` lists the words moved):
 - "called for Israel to halt…" reads as "called on Israel to halt…": the one asked is the appeal's
   object (`_appeal_for_clause`);
 - a past-tense verb read as a modifier of the noun after it ("The US [extended] sanctions on
-  Iran") is the sentence's verb, the noun its object (`_clause_out_of_modifier`).
+  Iran") is the sentence's verb, the noun its object (`_clause_out_of_modifier`);
+- "outside" read as an adjective of the place after it ("dispersed [the crowd outside
+  parliament]", the crowd a modifier of "parliament") says where the noun before it is
+  (`_place_out_of_modifier`).
 
 Each token is one object, so tokens compare by identity (as spaCy's compare by Doc and index);
 a `Tok` is never mixed with a spaCy Token.
@@ -39,6 +42,8 @@ _ATTRS = [LEMMA, POS, DEP, HEAD, IDX, LENGTH]
 _LEMMA, _HEAD, _IDX, _LENGTH = (_ATTRS.index(attr) for attr in (LEMMA, HEAD, IDX, LENGTH))
 _HEAD_SIGN = 2**63  # heads are offsets, negative to the left, stored unsigned
 # Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
+# Words read as adjectives before a place that say where a noun before them is: "the crowd *outside* parliament".
+LOCATIVE_ADJECTIVES = frozenset({"outside", "inside"})
 FOR_APPEAL_VERBS = frozenset({"call", "appeal", "push", "press", "plead", "lobby", "campaign", "clamour", "clamor"})
 
 
@@ -187,7 +192,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers, predicates, conjuncts, clauses, appeals, verb_modifiers = [], [], [], [], [], [], []
+        objects, modifiers, predicates, conjuncts, clauses, appeals, verb_modifiers, locatives = [], [], [], [], [], [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -207,6 +212,8 @@ class Parsed:
                     appeals.append(token)
                 elif token.dep_ == "amod" and token.pos_ == "VERB" and (head.dep_ == "ROOT" or head.dep_ == "compound"):
                     verb_modifiers.append(token)  # (a compound's head is known only once all heads are)
+                elif token.dep_ == "amod" and token.lower_ in LOCATIVE_ADJECTIVES:
+                    locatives.append(token)
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
@@ -214,6 +221,7 @@ class Parsed:
         self.repaired += [i for token in clauses if (i := _clause_out_of_noun_root(token)) is not None]
         self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
         self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
+        self.repaired += [i for token in locatives if (i := _place_out_of_modifier(token)) is not None]
         self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
@@ -444,3 +452,27 @@ def _move_kids(words: list[Tok], noun: Tok, root: Tok, subject: Tok) -> None:
         word.head.kids.remove((word.dep_, word))
         word.head = subject
     subject.kids = sorted([*((word.dep_, word) for word in words), *subject.kids], key=lambda pair: pair[1].i)
+
+
+def _place_out_of_modifier(word: Tok) -> int | None:
+    """Repair a noun the parser hung on a place after it: "dispersed [the crowd *outside*
+    parliament]" (crowd a modifier of "parliament", "outside" an adjective). A noun right before
+    "outside" or "inside", modifying the same word, is the head of the phrase, and the word after
+    is where it is: the crowd outside (the) parliament. Returns the position of the noun, if moved."""
+    place = word.head
+    noun = next((kid for _, kid in place.kids if kid.i == word.i - 1), None)
+    if noun is None or noun.dep_ not in ("nmod", "compound") or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if place.head is place or place.i < word.i:
+        return None
+    governor = place.head
+    governor.kids[governor.kids.index((place.dep_, place))] = (place.dep_, noun)
+    moved = [(dep, kid) for dep, kid in place.kids if kid.i < noun.i]  # its article goes with it
+    place.kids = [(dep, kid) for dep, kid in place.kids if kid.i > word.i]
+    for _, kid in moved:
+        kid.head = noun
+    noun.kids = sorted([*moved, *noun.kids, ("prep", word)], key=lambda pair: pair[1].i)
+    noun.dep_, noun.head = place.dep_, governor
+    word.dep_, word.pos_, word.head, word.kids = "prep", "ADP", noun, [("pobj", place)]
+    place.dep_, place.head = "pobj", word
+    return noun.i

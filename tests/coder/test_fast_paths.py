@@ -253,5 +253,18 @@ def test_a_verb_read_as_a_modifier_of_its_object_is_the_verb_again(coder: EventC
     assert [t.i for t in root.subtree] == list(range(len(parsed)))
 
 
+def test_the_noun_before_outside_is_the_head_of_its_phrase(coder: EventCoder) -> None:
+    """ "dispersed [the crowd outside parliament]": the small model makes "outside" an adjective
+    of "parliament" and the crowd its modifier, so what was dispersed is parliament; the crowd is
+    the object, outside parliament where it was."""
+    parsed = Parsed(coder.nlp("Police dispersed the crowd outside parliament."))
+    dispersed, the, crowd, outside, parliament = parsed[1], parsed[2], parsed[3], parsed[4], parsed[5]
+    assert parsed.repaired == [3]
+    assert (crowd.dep_, crowd.head) == ("dobj", dispersed) and the.head is crowd
+    assert (outside.dep_, outside.head) == ("prep", crowd) and (parliament.dep_, parliament.head) == ("pobj", outside)
+    assert [t.i for t in dispersed.subtree] == list(range(len(parsed)))
+    assert not Parsed(coder.nlp("The outside world ignored the crisis.")).repaired
+
+
 def test_a_participle_modifying_a_subject_stays_a_modifier(coder: EventCoder) -> None:
     assert not Parsed(coder.nlp("The detained journalists were freed on Monday.")).repaired
