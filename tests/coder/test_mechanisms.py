@@ -398,6 +398,9 @@ def test_an_intention_announced_as_a_noun_is_coded_as_intent(code) -> None:
 def test_a_future_action_that_others_suppose_is_not_announced(code) -> None:
     assert code("Analysts doubt that China will invade Taiwan this decade.") == set()
     assert code("Officials fear that Russia will attack Moldova.") == set()
+    # nor what they expect someone else to do
+    assert code("Observers expect the junta to release the prisoners.") == set()
+    assert ("JPN", "IND") in {(s, t) for s, t, _ in code("Japan expects to sign a trade deal with India next week.")}
     # Said by the doer, it is announced: a threat.
     assert code("Iran said it will attack Israel.") == {("IRN", "ISR", "1384")}
 
