@@ -609,6 +609,9 @@ class EventCoder:
         opposition of a named country, which its own state arrests: "Zambian opposition leader
         Hakainde Hichilema was arrested" → ZMBGOV."""
         place = self._trigger_place(trigger, doc_actors)
+        if place is None and trigger.pos_ in ("NOUN", "PROPN"):
+            # "a wave of arrests of journalists *in Ethiopia*": where those it was done to were
+            place = place_near(trigger, self.places, self._place_context(trigger.sent, doc_actors))
         if place is None and (home := next((a.country for o in prep_objects(trigger, "from") for a in doc_actors.resolve(o) if a.country and not a.agent), None)):
             # "were deported from Iran": sent out by the state they were sent from
             reason = f"'{trigger.text} from' {home} with no doer named: its authorities"
