@@ -201,9 +201,10 @@ def _depth_below(token: Tok, ancestor: Tok) -> int:
 def about_scope(trigger: Tok, max_depth: int = 5) -> list[Tok]:
     """What an event is about: the trigger's subtree without its subject and reported clauses."""
     scope: list[Tok] = []
-    # (a purpose infinitive belongs to it: "sent police to Haiti *to lead a security mission*")
+    # (a purpose infinitive belongs to it: "sent police to Haiti *to lead a security mission*", and
+    # an adjective the parser made a side clause: "held Iran *responsible* for…")
     frontier = [(child, 1) for dep, child in kids(trigger)
-                if (dep not in _OUT_OF_SCOPE or (dep == "advcl" and is_infinitive(child)))
+                if (dep not in _OUT_OF_SCOPE or (dep == "advcl" and (is_infinitive(child) or child.pos_ == "ADJ")))
                 and not (dep == "conj" and child.pos_ == "VERB")]  # "called it unacceptable *and urged*…": an act of its own
     while frontier:
         token, depth = frontier.pop()
