@@ -58,6 +58,10 @@ PLACE_NOUNS = frozenset({"city", "town", "village", "capital", "port", "country"
 # "in Sagaing region", "Idlib province": the name before such a word is the place.
 ADMIN_NOUNS = frozenset({"region", "province", "state", "district", "county", "governorate", "prefecture", "oblast"})
 # "at Dhaka University", "Kabul airport": a site named after its city is in that city.
+# Objects that are situations somewhere: "protested *the war in Gaza*", "condemned *the violence in
+# Darfur*": their place is where the situation is, not where the act on them happened.
+SITUATION_NOUNS = frozenset({"war", "conflict", "fighting", "violence", "crisis", "situation", "occupation",
+                             "genocide", "offensive", "siege", "bombing", "bombardment", "killing", "killings"})
 SITE_NOUNS = frozenset({"university", "airport", "stadium", "square", "prison", "port", "hospital", "mosque", "palace"})
 # Short names missing from pycountry, used only when the project's country dictionary is absent.
 COMMON_COUNTRY_NAMES = {
@@ -286,12 +290,13 @@ def default_place_lookup() -> PlaceLookup:
 
 def _attachment_heads(trigger: Tok) -> Iterator[Tok]:
     """Where a locative may hang: the trigger, its clause verb, the verb's direct object (the
-    parser often hangs "met X in Lima" on X), then a verb it is coordinated with."""
+    parser often hangs "met X in Lima" on X) unless that is a situation somewhere, then a verb
+    it is coordinated with."""
     verb = clause_head(trigger)
     yield trigger
     if verb != trigger:
         yield verb
-    yield from (child for dep, child in kids(verb) if dep in ("dobj", "obj"))
+    yield from (child for dep, child in kids(verb) if dep in ("dobj", "obj") and child.lemma_.lower() not in SITUATION_NOUNS)
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         yield verb.head
 
@@ -397,8 +402,11 @@ def place_near(token: Tok, place_lookup: PlaceLookup, context: Sequence[str] = (
 
 
 def sentence_place(sentence: Segment, place_lookup: PlaceLookup, context: Sequence[str] = ()) -> Place | None:
-    """The first named place in any locative phrase of the sentence."""
+    """The first named place in any locative phrase of the sentence, other than a situation's
+    ("protested the war *in Gaza*" says nothing of where the protesters are)."""
     for token in sentence:
+        if token.lemma_.lower() in SITUATION_NOUNS:
+            continue
         for obj in _locative_objects(token):
             if (place := _place_of(obj, place_lookup, context)) is not None:
                 return place

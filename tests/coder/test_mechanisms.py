@@ -493,3 +493,12 @@ def test_the_two_leaders_are_the_two_governments_named_before(code) -> None:
 def test_a_name_the_dictionary_writes_partly_in_lower_case_matches_as_written(code) -> None:
     assert code("The UN refugee agency criticised Kenya.") == {("IGOUNOHCR", "KEN", "111")}
     assert code("The Committee to Protect Journalists condemned Ethiopia.") == {("NGOCPJ", "ETH", "111")}
+
+
+def test_the_place_of_a_situation_acted_on_does_not_place_the_act(code) -> None:
+    # "the war in Gaza" is where the war is, not where the students protest: no Palestinian
+    # students, and no one else the sentence does not name
+    assert not any(s.startswith("PSE") for s, _, _ in code("Students occupied the campus of Columbia University to protest the war in Gaza."))
+    # where those acted on are still places the act: the arrest was in Ethiopia
+    assert code("Police arrested journalists in Ethiopia.") == {("ETHCOP", "ETHMED", "173")}
+
