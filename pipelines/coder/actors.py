@@ -907,6 +907,13 @@ class DocActors:
         # "talks mediated *by Angola* … the two leaders": the third party is not one of the two
         parties = [c for c in dict.fromkeys(c for p, c, _ in reversed(self._named) if p < mention.start and not self._third_party(p))]
         if len(parties) >= 2:
+            # The two of the last event between two of them ("Erdogan hosted Orban … Orban said
+            # Hungary opposed sanctions on Russia … *the two leaders* signed…": Turkey and
+            # Hungary), else the last two named.
+            for event in reversed(self.coded):
+                pair = {event.source.country, event.target.country}
+                if len(pair) == 2 and pair <= set(parties):
+                    return sorted(pair)
             return sorted(parties[:2])
         return sorted(earlier[:2]) if len(earlier) >= 2 else []
 
