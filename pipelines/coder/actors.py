@@ -55,6 +55,8 @@ DEPARTURE_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "retreat", "de
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
 PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
 PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i"})
+# Titles of address before a bare name ("*Mr.* Mwangi"): the name still stands alone.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam"})
 # Pronouns that can stand for a state or an organisation ("Hungary said *it* will support…").
 STATE_PRONOUNS = frozenset({"it", "its", "they", "their", "them"})
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
@@ -502,6 +504,9 @@ class DocActors:
             if not agent and (earlier := self._named_group_before(token)):
                 # "Hezbollah … after *the group* fired rockets"
                 return earlier
+            if not agent and (earlier := self._same_person_before(token)):
+                # "Kenyan opposition leader John Mwangi … *Mwangi* accused the police…"
+                return earlier
             if agent and (earlier := self._same_noun_before(token)):
                 # "the United Nations human rights envoy … *The envoy* had criticised…"
                 return earlier
@@ -549,6 +554,26 @@ class DocActors:
                 if actor.country or actor.code.startswith(ORGANIZATION_PREFIXES):
                     codes[actor.code] = actor
         return _the_one_before(token, codes, f"the {token.text}")
+
+    def _same_person_before(self, token: Tok) -> list[Actor]:
+        """For a bare name ("Mwangi", "Mr. Wang"), the person named in full before it: a name
+        whose last word it is ("opposition leader John *Mwangi*"), or a listed person's whose
+        first word it is ("Foreign Minister *Wang* Yi", family name first). The latest such
+        person, when the words before its name made it an actor; nothing otherwise."""
+        if token.pos_ != "PROPN" or any(kid.pos_ == "PROPN" and kid.lower_.rstrip(".") not in HONORIFICS for _, kid in token.kids):
+            return []
+        for other in reversed(self.doc.tokens[: token.i]):
+            if other.text != token.text or other.pos_ != "PROPN":
+                continue
+            if any(dep == "compound" and kid.pos_ == "PROPN" and kid.i == other.i - 1 for dep, kid in other.kids):
+                head = other  # "John Mwangi"
+            elif other.dep_ == "compound" and other.head.i == other.i + 1 and (mention := self.by_token.get(other.i)) is not None and mention.person:
+                head = other.head  # "Wang Yi", a listed person
+            else:
+                continue
+            actors = [a for a in self._resolve_one(head) if a.agent or a.country]
+            return [replace(a, reason=f"'{token.text}' is {a.text!r} named before: {a.reason}") for a in actors]
+        return []
 
     def _named_group_before(self, token: Tok) -> list[Actor]:
         """For "the group" or "the movement", the one named group (not a state, not a person) the

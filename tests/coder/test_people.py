@@ -268,3 +268,15 @@ def test_an_organisation_code_loads(tmp_path: Path) -> None:
     (tmp_path / PEOPLE_FILE).write_text(text, encoding="utf-8")
     hendriks = person(load_actor_dictionary(tmp_path), "Piet Hendriks")
     assert (hendriks.code_on(D(2000, 1, 1)), hendriks.code_on(D(2002, 1, 1))) == ("IGOWSTNAT", "NLDELI")
+
+
+def test_a_person_named_in_full_is_the_same_actor_by_surname_later(code) -> None:
+    # A name the dictionary does not know takes the actor its title gave it ...
+    story = "Kenyan opposition leader John Mwangi met the British ambassador on Monday. Mwangi accused the police of brutality."
+    assert ("KENOPP", "KENCOP", "112") in code(story)
+    assert ("KENOPP", "KENCOP", "112") in code(story.replace(". Mwangi", ". Mr. Mwangi"))
+    # ... a listed person named family name first is the same person by that name ...
+    assert ("CHNGOV", "AUSGOV", "022") in code("Chinese Foreign Minister Wang Yi met Penny Wong. Wang urged Canberra to cooperate.")
+    # ... and a surname no one was named by stands for no one.
+    assert not any(s.startswith("KEN") for s, _, _ in code("John Smith met the Kenyan president. Smith criticized Uganda."))
+
