@@ -1163,6 +1163,10 @@ def _words(tokens: Iterable[Tok]) -> frozenset[str]:
 QUANTITY_HEADS = frozenset({
     "dozen", "hundred", "thousand", "million", "score", "number", "group", "handful", "couple", "batch",
     "some", "several", "many", "all", "most", "half", "rest", "hundreds", "thousands", "dozens", "scores",
+    # amounts of goods: "700 *kg* of medicine", "20 *truckloads* of food", "300 *boxes* of vaccines"
+    "kg", "kilogram", "kilo", "tonne", "ton", "litre", "liter", "gallon", "barrel", "truckload", "planeload",
+    "shipload", "shipment", "consignment", "box", "carton", "crate", "sack", "bag", "pallet", "parcel",
+    "package", "load", "lot",
 })
 
 
