@@ -937,13 +937,17 @@ def _hyphen_joined(token: Tok) -> tuple[str, ...]:
 
 def _hyphenated(tokens: list[Tok]) -> frozenset[str]:
     """Words spaCy splits at a hyphen, joined with and without it: "peace-keeping" is found as
-    peacekeeping and peace-keeping, as rule word lists spell them."""
+    peacekeeping and peace-keeping, as rule word lists spell them; and a noun compounded with the
+    next ("war crimes") as the two words, the second as its lemma ("war crime")."""
     words: set[str] = set()
     for token in tokens:
         doc, i = token.doc, token.i
         if i + 2 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_ and not doc[i + 1].whitespace_:
             first, second = token.lower_, doc[i + 2].lower_
             words |= {first + second, f"{first}-{second}"}
+        if token.dep_ == "compound" and token.head.i == i + 1:
+            # a compound noun as one word: "accused Russia of *war crimes*" ("war crime")
+            words.add(f"{token.lower_} {token.head.lemma_.lower()}")
     return frozenset(words)
 
 
