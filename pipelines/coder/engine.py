@@ -69,6 +69,7 @@ IMPLIED_AUTHORITY = "GOV"
 PREP_TARGETS = ("prep:", "subtree_prep:", "object_prep:")  # target slots whose object may refer back
 ONSET_VERBS = frozenset({"go", "embark"})  # "go on strike", "embark on a hunger strike": the noun is the act
 HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capture", "kidnap", "abduct", "seize"})
+HOLDING_CODES = ("173", "181")  # arrests and detentions, abductions: whoever did them holds the people
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "aimed_place", "xcomp_place"})  # a named place as the state whose territory it is
@@ -637,6 +638,17 @@ class EventCoder:
         people = [p for p in (*children(release, "poss"), *prep_objects(release, "of")) if p is not None]
         if keeper := self._named_keeper(people, doc_actors):
             return keeper
+        taken = next((e for e in reversed(doc_actors.coded) if e.event_code.startswith(HOLDING_CODES)), None) if any(
+            p.lower_ in ("his", "her", "their") for p in people) else None
+        if taken is not None:
+            # "Iran detained a French tourist … demanded *his* release", "arrested an activist and
+            # two aides … called for *their* release": whoever the story last told of taking people
+            # holds them; at home, its government
+            where = f"'{taken.verb_text}' in sentence {taken.sentence_index + 1}"
+            if taken.source.country and taken.source.country == taken.target.country:
+                reason = f"{where}: taken at home, held by the government of {taken.source.country}"
+                return (_unnamed(IMPLIED_AUTHORITY, taken.source.country, "(their government, not named)", release.i, reason),)
+            return (replace(taken.source, reason=f"{taken.source.reason}; {where}: {taken.source.text!r} holds them"),)
         held = [a for p in people for a in doc_actors.resolve(p) if a.agent in HELD_AT_HOME]
         if not held:
             return ()
@@ -1351,6 +1363,7 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
                      "killings", "ambush", "incursion", "invasion", "airstrike", "airstrikes", "atrocity",
                      "atrocities"), ("18", "19", "20")),
     **dict.fromkeys(("accusation", "allegation", "criticism", "charge", "condemnation", "remarks", "comments"), ("11",)),
+    **dict.fromkeys(("statement", "statements"), ("11", "10", "02", "13", "12")),  # what was said last
     **dict.fromkeys(("sanction", "embargo"), ("16",)),
     **dict.fromkeys(("ban", "curfew"), ("17", "16")),
     **dict.fromkeys(("exercise", "exercises", "drill", "drills", "deployment", "buildup", "build-up"), ("15",)),
