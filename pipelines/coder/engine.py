@@ -504,7 +504,7 @@ class EventCoder:
                 for purpose in children(trigger.head, "advcl"):
                     if is_infinitive(purpose):
                         scope += [purpose, *about_scope(purpose)]
-            words = _words(scope) | _hyphenated(scope)
+            words = _words(scope) | _hyphenated(scope) | _magnitudes(scope)
             returns = [t for t in scope if t.lemma_.lower() == "return"]
             if returns and all(t.pos_ == "VERB" and direct_object(t) is None for t in returns):
                 words -= {"return"}  # "urged them to *return to work*" asks for no handing back
@@ -961,6 +961,21 @@ def _hyphenated(tokens: list[Tok]) -> frozenset[str]:
             # a compound noun as one word: "accused Russia of *war crimes*" ("war crime")
             words.add(f"{token.lower_} {token.head.lemma_.lower()}")
     return frozenset(words)
+
+
+def _magnitudes(tokens: list[Tok]) -> frozenset[str]:
+    """A number counting a noun, as the word for its magnitude: "forced out *1,000* refugees" is
+    about a thousand, as "thousands of refugees" is (a year, which counts nothing, is not)."""
+    words = set()
+    for token in tokens:
+        if token.dep_ == "nummod" and (digits := token.text.replace(",", "")).isdigit():
+            value = int(digits)
+            words.update(word for word, least in MAGNITUDE_WORDS if value >= least)
+    return frozenset(words)
+
+
+# (the plural from two on: 168 deportees are no "hundreds")
+MAGNITUDE_WORDS = (("hundreds", 200), ("thousand", 1_000), ("thousands", 2_000), ("million", 1_000_000), ("millions", 2_000_000))
 
 
 # A demand that is what a protest (14x) is for is part of the protest; a demand for political
