@@ -963,6 +963,11 @@ def _hyphenated(tokens: list[Tok]) -> frozenset[str]:
     return frozenset(words)
 
 
+# The words a number stands for, from its least value: the plural from two on (168 deportees are no
+# "hundreds").
+MAGNITUDE_WORDS = (("hundreds", 200), ("thousand", 1_000), ("thousands", 2_000), ("million", 1_000_000), ("millions", 2_000_000))
+
+
 def _magnitudes(tokens: list[Tok]) -> frozenset[str]:
     """A number counting a noun, as the word for its magnitude: "forced out *1,000* refugees" is
     about a thousand, as "thousands of refugees" is (a year, which counts nothing, is not)."""
@@ -972,10 +977,6 @@ def _magnitudes(tokens: list[Tok]) -> frozenset[str]:
             value = int(digits)
             words.update(word for word, least in MAGNITUDE_WORDS if value >= least)
     return frozenset(words)
-
-
-# (the plural from two on: 168 deportees are no "hundreds")
-MAGNITUDE_WORDS = (("hundreds", 200), ("thousand", 1_000), ("thousands", 2_000), ("million", 1_000_000), ("millions", 2_000_000))
 
 
 # A demand that is what a protest (14x) is for is part of the protest; a demand for political

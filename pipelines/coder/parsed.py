@@ -41,9 +41,9 @@ from spacy.tokens import Doc
 _ATTRS = [LEMMA, POS, DEP, HEAD, IDX, LENGTH]
 _LEMMA, _HEAD, _IDX, _LENGTH = (_ATTRS.index(attr) for attr in (LEMMA, HEAD, IDX, LENGTH))
 _HEAD_SIGN = 2**63  # heads are offsets, negative to the left, stored unsigned
-# Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
 # Words read as adjectives before a place that say where a noun before them is: "the crowd *outside* parliament".
 LOCATIVE_ADJECTIVES = frozenset({"outside", "inside"})
+# Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
 FOR_APPEAL_VERBS = frozenset({"call", "appeal", "push", "press", "plead", "lobby", "campaign", "clamour", "clamor"})
 
 
@@ -420,19 +420,19 @@ def _clause_out_of_modifier(verb: Tok) -> int | None:
     if root.dep_ != "ROOT" or noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
         return None
     subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
-    before = [kid for phrase in {noun, root} for _, kid in phrase.kids if kid.i < verb.i]
+    before = [kid for phrase in ((noun,) if noun is root else (noun, root)) for _, kid in phrase.kids if kid.i < verb.i]
     adverb = next((kid for dep, kid in verb.kids if dep == "npadvmod" and kid.i == verb.i - 1 and kid.pos_ in ("NOUN", "PROPN")), None)
     if subject is None and adverb is not None:
         # "Qatar's emir hosted…": the subject read as an adverb of the verb ("state-funded" is
         # no such case: the hyphen stands between them)
         subject = adverb
         verb.kids[verb.kids.index(("npadvmod", adverb))] = ("nsubj", adverb)
-        _move_kids(before, noun, root, subject)
+        _move_kids(before, subject)
     elif subject is None and noun is root and before and before[-1].dep_ in ("nmod", "compound") and before[-1].pos_ in ("NOUN", "PROPN"):
         # "Ugandan police tear-gassed protesters": the subject hangs on the root noun, and the
         # words before it ("Ugandan") with it
         subject = before[-1]
-        _move_kids(before[:-1], noun, root, subject)
+        _move_kids(before[:-1], subject)
         noun.kids.remove((subject.dep_, subject))
         subject.head = verb
         verb.kids.append(("nsubj", subject))
@@ -446,8 +446,8 @@ def _clause_out_of_modifier(verb: Tok) -> int | None:
     return verb.i
 
 
-def _move_kids(words: list[Tok], noun: Tok, root: Tok, subject: Tok) -> None:
-    """Hang these words (from the phrase of `noun` or `root`) on `subject` instead."""
+def _move_kids(words: list[Tok], subject: Tok) -> None:
+    """Hang these words on `subject` instead of where they hang."""
     for word in words:
         word.head.kids.remove((word.dep_, word))
         word.head = subject

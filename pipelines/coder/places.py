@@ -57,11 +57,11 @@ NOT_PLACES = frozenset({
 PLACE_NOUNS = frozenset({"city", "town", "village", "capital", "port", "country"})
 # "in Sagaing region", "Idlib province": the name before such a word is the place.
 ADMIN_NOUNS = frozenset({"region", "province", "state", "district", "county", "governorate", "prefecture", "oblast"})
-# "at Dhaka University", "Kabul airport": a site named after its city is in that city.
 # Objects that are situations somewhere: "protested *the war in Gaza*", "condemned *the violence in
 # Darfur*": their place is where the situation is, not where the act on them happened.
 SITUATION_NOUNS = frozenset({"war", "conflict", "fighting", "violence", "crisis", "situation", "occupation",
                              "genocide", "offensive", "siege", "bombing", "bombardment", "killing", "killings"})
+# "at Dhaka University", "Kabul airport": a site named after its city is in that city.
 SITE_NOUNS = frozenset({"university", "airport", "stadium", "square", "prison", "port", "hospital", "mosque", "palace"})
 # Short names missing from pycountry, used only when the project's country dictionary is absent.
 COMMON_COUNTRY_NAMES = {
