@@ -1166,7 +1166,8 @@ def _counted_pronoun(head: Tok) -> Tok | None:
 
 def _own_clauses(pronoun: Tok) -> set[Tok]:
     """For an object pronoun, its verb and the verbs whose subject that verb's infinitive takes
-    ("used tear gas *to disperse* them": disperse, used) or that it shares as a conjunct; also for
+    ("used tear gas *to disperse* them": disperse, used) or that it shares as a conjunct or as a
+    participle with no subject of its own ("arrested activists, *accusing* them…"); also for
     the object of a preposition on a verb or on its object ("fired live rounds *at them*",
     "arrested dozens *of them*")."""
     if pronoun.dep_ == "pobj" and pronoun.head.dep_ == "prep":
@@ -1184,6 +1185,9 @@ def _own_clauses(pronoun: Tok) -> set[Tok]:
         local.add(verb)
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and own_subject(verb) is None:
             verb = verb.head  # "police arrested three journalists and released *them*": one doer
+            continue
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and own_subject(verb) is None:
+            verb = verb.head  # "police arrested 78 activists, *accusing* them of…": the police accuse
             continue
         if verb.dep_ not in ("xcomp", "advcl") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             return local

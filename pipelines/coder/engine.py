@@ -1371,6 +1371,7 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("deal", "agreement", "accord", "pact", "treaty"), ("057", "030", "031", "06", "087", "0356", "0841")),
     **dict.fromkeys(("move", "decision", "step", "measure", "action"), ()),
     **dict.fromkeys(("detention", "arrest", "crackdown", "arrests", "detentions"), ("17",)),
+    **dict.fromkeys(("verdict", "ruling", "sentence", "conviction"), ("116", "173")),
     **dict.fromkeys(("abduction", "kidnapping", "abductions", "kidnappings"), ("181",)),
     **dict.fromkeys(("operation", "shooting", "shootings", "seizure"), ("17", "18", "19", "20")),
     **dict.fromkeys(("expulsion", "deportation"), ("16", "17", "20")),
