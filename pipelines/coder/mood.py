@@ -248,7 +248,7 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
             return Mood(INTENT, f"intended ('{governor.text}')")
         if current.dep_ == "ccomp" and lemma in rules.word_class("irrealis_verbs"):
             return Mood("blocked", f"demanded or asked for, not done ('{governor.text} that')")
-        if is_infinitive(current) and lemma in (rules.word_class("speculation_verbs") | {"expect"}) and (
+        if is_infinitive(current) and (lemma == "expect" or lemma in rules.word_class("speculation_verbs")) and (
                 current.dep_ == "ccomp" or direct_object(governor) is not None):
             # "analysts expect *China* to impose sanctions": someone's guess about another's act
             # ("Japan expects to sign" is Japan's own intention, below)
