@@ -210,10 +210,11 @@ class Parsed:
                     clauses.append(token)
                 elif token.dep_ == "advcl" and head.lemma_ in FOR_APPEAL_VERBS:
                     appeals.append(token)
-                elif token.dep_ == "amod" and token.pos_ == "VERB" and (head.dep_ == "ROOT" or head.dep_ == "compound"):
+                elif token.dep_ == "amod" and token.pos_ == "VERB" and head.dep_ in ("ROOT", "compound", "pobj"):
                     verb_modifiers.append(token)  # (a compound's head is known only once all heads are)
                 elif token.dep_ == "amod" and token.lower_ in LOCATIVE_ADJECTIVES:
                     locatives.append(token)
+        self.tokens = tokens
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
@@ -222,7 +223,6 @@ class Parsed:
         self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
         self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
         self.repaired += [i for token in locatives if (i := _place_out_of_modifier(token)) is not None]
-        self.tokens = tokens
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
             for token in tokens[sentence.start : sentence.end]:
@@ -416,6 +416,8 @@ def _clause_out_of_modifier(verb: Tok) -> int | None:
     sentence's verb: that noun its subject (with the words before it), the root its object.
     Returns the verb's position, if moved."""
     noun = verb.head
+    if noun.dep_ == "pobj":
+        return _clause_out_of_place_phrase(verb)
     root = noun.head if noun.dep_ == "compound" else noun
     if root.dep_ != "ROOT" or noun.pos_ not in ("NOUN", "PROPN") or verb.i > noun.i or verb.tag_ not in ("VBD", "VBN"):
         return None
@@ -443,6 +445,42 @@ def _clause_out_of_modifier(verb: Tok) -> int | None:
     verb.kids.append(("dobj", root))
     verb.kids.sort(key=lambda pair: pair[1].i)
     verb.dep_, verb.head, root.dep_, root.head = "ROOT", verb, "dobj", verb
+    return verb.i
+
+
+def _clause_out_of_place_phrase(verb: Tok) -> int | None:
+    """Repair a sentence the parser read as one noun phrase with the verb a modifier of the noun
+    after a place: "[Protesters in Tbilisi *hurled* fireworks] at riot police" (fireworks a second
+    object of "in"), "Riot police in Dhaka *baton-charged* students" (Dhaka a modifier of
+    "students"). A past-tense verb right after the name of the root noun's place, modifying the
+    noun after it, is the sentence's verb: the root noun its subject, the noun its object, the name
+    where the subject is. Returns the verb's position, if moved."""
+    noun, prep = verb.head, verb.head.head
+    root = prep.head
+    if verb.tag_ not in ("VBD", "VBN") or verb.i > noun.i or prep.dep_ != "prep" or root.dep_ != "ROOT":
+        return None
+    if root.pos_ not in ("NOUN", "PROPN") or any(dep == "nsubj" for dep, _ in verb.kids):
+        return None
+    edge = verb.kids[0][1] if verb.kids and verb.kids[0][1].i < verb.i else verb
+    place = prep.doc.tokens[prep.i + 1 : edge.i]
+    if not place or not all(word.pos_ == "PROPN" or (word.pos_ == "ADJ" and word.text[0].isupper()) for word in place):
+        return None  # (a name may be tagged an adjective: "in Minsk")
+    name = place[-1]
+    if name.head is noun and name.dep_ in ("nmod", "compound"):
+        # "in [Dhaka] … students": the name is what "in" governs
+        noun.kids.remove((name.dep_, name))
+        name.dep_, name.head = "pobj", prep
+        prep.kids.append(("pobj", name))
+    elif name.head is not prep or name.dep_ != "pobj":
+        return None
+    prep.kids.remove(("pobj", noun))
+    noun.kids.remove(("amod", verb))
+    after = [(dep, kid) for dep, kid in root.kids if kid.i > verb.i]
+    root.kids = [(dep, kid) for dep, kid in root.kids if kid.i < verb.i]
+    for _, kid in after:
+        kid.head = verb
+    verb.kids = sorted([("nsubj", root), *verb.kids, ("dobj", noun), *after], key=lambda pair: pair[1].i)
+    verb.dep_, verb.head, root.dep_, root.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb, "dobj", verb
     return verb.i
 
 

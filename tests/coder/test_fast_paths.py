@@ -253,6 +253,32 @@ def test_a_verb_read_as_a_modifier_of_its_object_is_the_verb_again(coder: EventC
     assert [t.i for t in root.subtree] == list(range(len(parsed)))
 
 
+@pytest.mark.parametrize("text, verb, subject, place, obj", [
+    ("Protesters in Tbilisi hurled fireworks at riot police outside parliament.", "hurled", "Protesters", "Tbilisi", "fireworks"),
+    ("Riot police in Dhaka baton-charged students protesting against job quotas.", "charged", "police", "Dhaka", "students"),
+    ("A crackdown in Minsk jailed activists.", "jailed", "crackdown", "Minsk", "activists"),
+])
+def test_a_verb_read_as_a_modifier_after_a_place_is_the_verb_again(coder: EventCoder, text: str, verb: str, subject: str, place: str, obj: str) -> None:
+    """ "[Protesters in Tbilisi hurled fireworks]": the small model reads the sentence as one noun
+    phrase, the verb a modifier of the noun after the place. The verb is the root again, the noun
+    before "in" its subject, the place where that subject is, and the noun after the verb its
+    object."""
+    parsed = Parsed(coder.nlp(text))
+    by_text = {token.text: token for token in parsed}
+    root = by_text[verb]
+    assert parsed.repaired == [root.i]
+    assert (root.dep_, root.head) == ("ROOT", root)
+    assert (by_text[subject].dep_, by_text[subject].head) == ("nsubj", root)
+    assert (by_text[place].dep_, by_text[place].head.text, by_text[place].head.head) == ("pobj", "in", by_text[subject])
+    assert (by_text[obj].dep_, by_text[obj].head) == ("dobj", root)
+    assert [t.i for t in root.subtree] == list(range(len(parsed)))
+
+
+def test_a_headline_with_a_participle_after_its_place_keeps_its_parse(coder: EventCoder) -> None:
+    # the participle follows a second preposition, not the place: "stalled" modifies "aid"
+    assert not Parsed(coder.nlp("Fears in Kyiv over stalled aid.")).repaired
+
+
 def test_the_noun_before_outside_is_the_head_of_its_phrase(coder: EventCoder) -> None:
     """ "dispersed [the crowd outside parliament]": the small model makes "outside" an adjective
     of "parliament" and the crowd its modifier, so what was dispersed is parliament; the crowd is
