@@ -958,6 +958,11 @@ class DocActors:
         mention = self.by_token.get(token.i)
         if mention is not None and mention.kind == "agent":
             return mention.agent
+        if token.lower_ in BARE_CROWDS and token.pos_ == "NOUN" and all(
+                o.lower_ in CROWD_WORDS for p in token.children if p.lower_ == "of" for o in p.children):
+            # "*Thousands* marched in Tel Aviv", "*tens* of thousands rallied": people, as "thousands
+            # of people" are (not "thousands *of soldiers*": those are the soldiers)
+            return "CVL"
         return self.finder.agent_word(token)
 
     def _search_modifiers(self, head: Tok, max_depth: int = 3, located: bool = False, own: range = range(0)) -> _Found:
@@ -1117,6 +1122,8 @@ GROUP_HEADS = frozenset({"group", "organization", "organisation", "movement", "f
                          "vehicle", "helicopter", "plane", "vessel", "ship",
                          # people known by what they do: "a *dissident* artist", "an *opposition* politician"
                          "artist", "writer", "poet", "blogger", "cleric", "politician", "lawyer", "academic"})
+# Counts that alone stand for people: "*thousands* marched".
+BARE_CROWDS = frozenset({"thousands", "hundreds", "dozens", "scores", "tens", "millions"})
 CROWD_WORDS = frozenset({"thousand", "thousands", "hundred", "hundreds", "million", "millions", "dozen", "dozens",
                          "crowd", "group", "groups", "scores"})
 

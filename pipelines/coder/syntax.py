@@ -159,6 +159,8 @@ def direct_object(verb: Tok) -> Tok | None:
             return child
         if dep == "ccomp":
             clauses.append(child)
+        elif dep == "acomp" and child.lower_ == "dead" and (obj := first_child(child, "dobj")) is not None:
+            return obj  # "shot [dead two protesters]": the parser hangs the object on "dead"
     if not clauses:
         return None
     return next((c for c in clauses if c.pos_ == "NOUN"), None) or next(
