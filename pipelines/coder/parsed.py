@@ -192,7 +192,7 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, modifiers, predicates, conjuncts, clauses, appeals, verb_modifiers, locatives = [], [], [], [], [], [], [], []
+        objects, subjects, modifiers, predicates, conjuncts, clauses, appeals, verb_modifiers, locatives = [], [], [], [], [], [], [], [], []
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -200,6 +200,8 @@ class Parsed:
                 head.kids.append((token.dep_, token))
                 if token.dep_ == "dobj":
                     objects.append(token)
+                elif token.dep_ == "nsubj":
+                    subjects.append(token)
                 elif token.dep_ == "nmod":
                     modifiers.append(token)
                 elif token.dep_ == "oprd":
@@ -216,6 +218,7 @@ class Parsed:
                     locatives.append(token)
         self.tokens = tokens
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
+        self.repaired += [i for token in subjects[1:] if (i := _join_split_subject(token)) is not None]
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
         self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
@@ -283,6 +286,25 @@ def _join_split_object(second: Tok) -> int | None:
     verb.kids.remove(("dobj", first))
     first.dep_, first.head = "compound", second
     second.kids.insert(0, ("compound", first))
+    return first.i
+
+
+def _join_split_subject(second: Tok) -> int | None:
+    """Repair a subject the parser split in two: "[Sudan's paramilitary] [Rapid Support Forces]
+    shelled…" (both subjects of the verb). A first subject that ends right where the second begins,
+    an adjective or a noun, describes the second. Returns the position of the word moved, if any."""
+    verb = second.head
+    first = next((kid for dep, kid in verb.kids if dep == "nsubj" and kid is not second), None)
+    if first is None or first.i > second.i or first.pos_ not in ("ADJ", "NOUN") or any(kid.i > first.i for _, kid in first.kids):
+        return None
+    edge = second
+    while edge.kids and edge.kids[0][1].i < edge.i:
+        edge = edge.kids[0][1]
+    if edge.i != first.i + 1:
+        return None
+    verb.kids.remove(("nsubj", first))
+    first.dep_, first.head = ("amod" if first.pos_ == "ADJ" else "compound"), second
+    second.kids.insert(0, (first.dep_, first))
     return first.i
 
 

@@ -76,6 +76,18 @@ def test_a_name_split_into_two_objects_is_joined_again(coder: EventCoder, text: 
     assert word.dep_ == "compound" and word.head.text == name and word in list(word.head.subtree)
 
 
+def test_a_subject_split_in_two_is_joined_again(coder: EventCoder) -> None:
+    """ "[Sudan's paramilitary] [Rapid Support Forces] shelled…": the small model makes both a
+    subject of the verb; the adjective describes the name, so the name is the one subject."""
+    parsed = Parsed(coder.nlp("Sudan's paramilitary Rapid Support Forces shelled the city, killing 12 civilians."))
+    by_text = {token.text: token for token in parsed}
+    assert parsed.repaired == [by_text["paramilitary"].i]
+    assert (by_text["paramilitary"].dep_, by_text["paramilitary"].head) == ("amod", by_text["Forces"])
+    assert [t.text for _, t in by_text["shelled"].kids if _ == "nsubj"] == ["Forces"]
+    assert [t.i for t in by_text["Forces"].subtree] == list(range(6))
+    assert not Parsed(coder.nlp("The army and the rebels clashed.")).repaired
+
+
 def test_two_real_objects_stay_two(coder: EventCoder) -> None:
     """ "denied Iran access": a country and a thing, both objects, as spaCy read them."""
     parsed = Parsed(coder.nlp("Israel denied Iran access to the site."))
