@@ -73,6 +73,9 @@ COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", 
 COLLECTIVE_NOUNS = frozenset({"police", "opposition", "military", "army", "junta", "crowd", "family", "staff", "team",
                               "personnel", "leadership", "public", "youth", "clergy", "militia"})
 # People who stand for others: "representatives *of the army and the RSF*" are both sides.
+# People who act for or stand with one person: "an *aide* to Machado", "an *ally* of Navalny".
+ASSOCIATE_NOUNS = frozenset({"aide", "adviser", "advisor", "ally", "associate", "confidant", "confidante", "assistant",
+                             "bodyguard", "loyalist"})
 PROXY_NOUNS = frozenset({"representative", "delegation", "delegate", "envoy", "negotiator", "official", "emissary"})
 # "the *ruling* Georgian Dream party": a governing party is the government.
 RULING_WORDS = frozenset({"ruling", "governing"})
@@ -453,6 +456,12 @@ class DocActors:
             agent = self.finder.agent_word(token)
             return [replace(a, code=a.country + agent, agent=agent, reason=f"'{token.text}' ({agent}) of {a.reason}")
                     if agent and a.agent is None and a.code == a.country else a for a in self.resolve(represented)]
+        if token.lemma_.lower() in ASSOCIATE_NOUNS and token.i not in self.by_token and (patron := _patron(token)) is not None:
+            # "a senior aide *to opposition leader Machado*", "an ally of Navalny": on that person's
+            # side, as what the sentence does to them (the phrase is the associate's)
+            start, end = token.left_edge.i, max(t.i for t in token.subtree) + 1
+            return [replace(a, text=self.doc[start:end].text, start=start, end=end, head=token.i,
+                            reason=f"'{token.text}' of {a.text}: {a.reason}") for a in self.resolve(patron)]
         found = [actor for member in (token, *token.conjuncts) for actor in self._resolve_one(member)]
         countries = {a.country for a in found if a.country and not a.code.startswith(ORGANIZATION_PREFIXES)}
         if len(countries) == 1 and len(found) > 1:
@@ -543,11 +552,18 @@ class DocActors:
     def _same_noun_before(self, token: Tok) -> list[Actor]:
         """For a bare definite envoy noun ("the envoy", "the inspectors"), the actor the story
         named with that noun in an earlier sentence, when every earlier such noun named the same
-        actor. (Not "the government" or "the police": those are mostly the story's own.)"""
-        if token.lemma_.lower() not in ENVOY_NOUNS or [t.lower_ for t in token.children] != ["the"]:
+        actor. (Not "the government" or "the police": those are mostly the story's own.)
+        "The soldiers" and "the troops" are those named before with either word, in this sentence
+        too: "Israeli troops raided Nablus … gunmen opened fire on *the soldiers*"."""
+        lemma = token.lemma_.lower()
+        if (lemma not in ENVOY_NOUNS and lemma not in TROOP_NOUNS) or [t.lower_ for t in token.lefts] != ["the"]:
             return []
-        lemma, start = token.lemma_, token.sent.start
-        earlier = [t for t in self.doc.tokens[:start] if t.lemma_ == lemma and t.pos_ == "NOUN"]
+        if any(dep not in ("relcl", "punct") for dep, kid in token.kids if kid.i > token.i):
+            return []  # ("the soldiers, *who* returned fire"; not "the soldiers *of Mali*")
+        if lemma in TROOP_NOUNS:
+            earlier = [t for t in self.doc.tokens[: token.i] if t.lemma_.lower() in TROOP_NOUNS and t.pos_ == "NOUN"]
+        else:
+            earlier = [t for t in self.doc.tokens[: token.sent.start] if t.lemma_ == token.lemma_ and t.pos_ == "NOUN"]
         codes = {}
         for other in earlier:
             for actor in self._resolve_one(other):
@@ -1089,6 +1105,7 @@ class _Found:
 
 
 # People sent by someone, who stay theirs when named again: "the UN envoy … the envoy".
+TROOP_NOUNS = frozenset({"soldier", "troop", "troops", "trooper", "paratrooper", "marine"})
 ENVOY_NOUNS = frozenset({"envoy", "ambassador", "emissary", "mediator", "negotiator", "delegation", "delegate",
                          "spokesman", "spokeswoman", "spokesperson", "representative", "inspector", "monitor",
                          "observer", "investigator", "mission", "peacekeeper"})
@@ -1160,6 +1177,14 @@ def _represented(proxy: Tok) -> Tok | None:
         if dep == "prep" and prep.lower_ in ("of", "from"):
             side = next((o for d, o in prep.kids if d == "pobj"), None)
             return side if side is not None and side.conjuncts else None
+    return None
+
+
+def _patron(associate: Tok) -> Tok | None:
+    """The one an associate noun serves: the object of its "to" or "of" ("an aide *to* X")."""
+    for dep, prep in associate.kids:
+        if dep == "prep" and prep.lower_ in ("to", "of"):
+            return next((o for d, o in prep.kids if d == "pobj"), None)
     return None
 
 

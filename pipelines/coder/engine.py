@@ -1408,9 +1408,14 @@ def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
     if any(c.dep_ in ("poss", "acl", "relcl", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by", "from"))
            for c in obj.children):
         return ()  # "the demands of the students", "Egypt's demand": the phrase names its own
-    # "condemned *the strikes*" after strikes and a killing: the strikes, as the noun says
-    preferred = PREFERRED_EVENTS.get(obj.lemma_.lower())
-    earlier = (preferred and next((e for e in reversed(doc_actors.coded) if e.event_code in preferred), None)) or next(
+    # "condemned *the raid*" after a raid and the gunfire it met: the event told with that word
+    # ("troops *raided* Nablus"); "condemned *the strikes*" after strikes and a killing: the
+    # strikes, as the noun says
+    lemma, words = obj.lemma_.lower(), obj.doc
+    preferred = PREFERRED_EVENTS.get(lemma)
+    earlier = next((e for e in reversed(doc_actors.coded) if words[e.trigger_index].lemma_.lower() == lemma
+                    and e.event_code.startswith(roots or ("",))), None) or (
+        preferred and next((e for e in reversed(doc_actors.coded) if e.event_code in preferred), None)) or next(
         (e for e in reversed(doc_actors.coded) if e.event_code.startswith(roots or ("",))), None)
     if earlier is None:
         return ()

@@ -502,3 +502,21 @@ def test_the_place_of_a_situation_acted_on_does_not_place_the_act(code) -> None:
     # where those acted on are still places the act: the arrest was in Ethiopia
     assert code("Police arrested journalists in Ethiopia.") == {("ETHCOP", "ETHMED", "173")}
 
+
+
+def test_an_aide_or_ally_of_someone_is_on_their_side(code) -> None:
+    assert code("Bolivian police detained a close aide to opposition leader Luis Camacho.") == {("BOLCOP", "BOLOPP", "173")}
+    assert code("Belarusian police arrested an ally of Sviatlana Tsikhanouskaya.") == {("BLRCOP", "BLROPP", "173")}
+
+
+def test_the_soldiers_are_the_troops_the_story_named_before(code) -> None:
+    events = code("Indian troops entered the village on Monday. Pakistani militants opened fire on the soldiers.")
+    assert events == {("PAKREB", "INDMIL", "193")}
+    # soldiers of a named country are theirs
+    assert code("Indian troops entered the village. Pakistani militants opened fire on the soldiers of Afghanistan.") == {("PAKREB", "AFGMIL", "193")}
+
+
+def test_a_condemned_event_is_the_one_told_with_the_same_word(code) -> None:
+    events = code("Ethiopian troops raided a rebel camp in Tigray on Monday. Rebels fired on the soldiers. "
+                  "The Eritrean government condemned the raid.")
+    assert ("ERIGOV", "ETHMIL", "111") in events
