@@ -508,6 +508,12 @@ class EventCoder:
             returns = [t for t in scope if t.lemma_.lower() == "return"]
             if returns and all(t.pos_ == "VERB" and direct_object(t) is None for t in returns):
                 words -= {"return"}  # "urged them to *return to work*" asks for no handing back
+            for word, others in OTHER_SENSES.items():
+                # "asked Canada to *withdraw* dozens of diplomats" asks for no pullback of troops,
+                # "before *releasing* a loan tranche" for no one's freedom
+                uses = [t for t in scope if t.lemma_.lower() == word]
+                if uses and all(_acted_on(t) is not None and _acted_on(t).lemma_.lower() in others for t in uses):
+                    words -= {word}
             memo[key] = words
         return memo[key]
 
@@ -659,10 +665,15 @@ class EventCoder:
     def _ended_doer(self, trigger: Tok, doc_actors: DocActors) -> tuple[Actor, ...]:
         """Whoever does what an appeal or demand asks to end: "called for an end to *the Israeli*
         offensive", "demanded a halt to *Russia's* strikes", "an end to the bombardment *by Russia*"."""
-        words = self.rules.word_class("ending_words")
-        ending = next((o for o in (direct_object(trigger), *prep_objects(trigger, "for")) if o is not None and o.lemma_.lower() in words), None)
+        words, pullbacks = self.rules.word_class("ending_words"), self.rules.word_class("pullback_words")
+        asked = [o for o in (direct_object(trigger), *prep_objects(trigger, "for")) if o is not None]
+        ending = next((o for o in asked if o.lemma_.lower() in words), None)
         if ending is None:
-            return ()
+            # "called for the withdrawal *of Israeli forces*", "demanded *Russia's* withdrawal":
+            # those who are to pull back
+            pullback = next((o for o in asked if o.lemma_.lower() in pullbacks), None)
+            doers = [a for t in (*children(pullback, "poss"), *prep_objects(pullback, "of")) for a in doc_actors.resolve(t)] if pullback else []
+            return tuple(doers or (doc_actors.modifier_actors(pullback) if pullback else ()))
         for act in (*prep_objects(ending, "to"), *prep_objects(ending, "of")):
             doers = [a for t in (*children(act, "poss"), *noun_agents(act)) for a in doc_actors.resolve(t)]
             if doers := doers or doc_actors.modifier_actors(act):
@@ -1394,6 +1405,26 @@ PREFERRED_EVENTS: dict[str, tuple[str, ...]] = {
     "bombing": ("183", "195"),
 }
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+COUNT_WORDS = frozenset({"dozens", "hundreds", "thousands", "scores", "all", "some", "several", "most", "half", "many", "number"})
+# Words of the rules' topics and the things that, acted on, give them another sense.
+OTHER_SENSES = {
+    "withdraw": frozenset({"diplomat", "ambassador", "envoy", "consul", "attache", "embassy", "staff", "accreditation"}),
+    "withdrawal": frozenset({"diplomat", "ambassador", "envoy", "consul", "attache", "embassy", "staff", "accreditation"}),
+    "release": frozenset({"loan", "tranche", "report", "statement", "video", "footage", "data", "figure", "result",
+                          "finding", "detail", "image", "photo", "photograph", "recording", "document", "budget",
+                          "album", "film", "book", "transcript"}),
+}
+
+
+def _acted_on(word: Tok) -> Tok | None:
+    """What a verb acts on (its object) or a noun does (its of-phrase): "withdraw *diplomats*",
+    "the withdrawal of *diplomats*"."""
+    thing = direct_object(word) if word.pos_ == "VERB" else next(iter(prep_objects(word, "of")), None)
+    if thing is not None and thing.lower_ in COUNT_WORDS:
+        thing = next(iter(prep_objects(thing, "of")), thing)  # "withdraw *dozens of* diplomats"
+    return thing
 
 
 def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
