@@ -902,6 +902,8 @@ class DocActors:
             return [self._actor(mention.country, None, agent, text, span, token.i, reason)]
         if mention.kind == "adjective" and token.pos_ in ("NOUN", "PROPN") and token.dep_ != "amod":
             return self._people_of(token, mention, text, span)
+        if mention.kind == "group" and (sides := self._domestic_sides(mention, text, span, token)):
+            return sides
         if mention.kind in ("alias", "group"):
             countries = self._context_countries(mention)
             reason = f"'{text}' refers back to {', '.join(countries) or 'nothing named earlier'}"
@@ -935,6 +937,20 @@ class DocActors:
             # "thousands of Nigerians", "young Algerians": people in the street, not the state.
             return [self._actor(mention.country, None, "CVL", text, span, token.i, f"people of '{text}', a crowd")]
         return [self._actor(mention.country, None, None, text, span, token.i, f"people of '{text}'")]
+
+    def _domestic_sides(self, mention: Mention, text: str, span: list[int], token: Tok) -> list[Actor]:
+        """"Both sides" after a fight within one country ("federal forces and militiamen clashed …
+        the AU urged *both sides* to…"): the two actors of the story's latest event, when they are
+        of the same country. (The sides of a conflict between states are those states.)"""
+        group = self.finder.dictionary.groups[mention.alias]
+        if group.refers_to or group.agent or "side" not in text.lower():
+            return []
+        latest = next((e for e in reversed(self.coded) if e.source.code != e.target.code), None)
+        if latest is None or latest.source.country is None or latest.source.country != latest.target.country:
+            return []
+        reason = f"'{text}': the two sides of {latest.rule_id} ({latest.source.code}, {latest.target.code})"
+        return [replace(self._actor(side.country, None, side.agent, text, span, token.i, reason), group=True)
+                for side in (latest.source, latest.target)]
 
     def _context_countries(self, mention: Mention) -> list[str]:
         """Countries a context phrase refers to, given what the document named before it."""

@@ -1391,6 +1391,7 @@ ANAPHORIC_EVENTS: dict[str, tuple[str, ...]] = {
                      "killings", "ambush", "incursion", "invasion", "airstrike", "airstrikes", "atrocity",
                      "atrocities"), ("18", "19", "20")),
     **dict.fromkeys(("accusation", "allegation", "criticism", "charge", "condemnation", "remarks", "comments"), ("11",)),
+    **dict.fromkeys(("protest", "complaint", "objection"), ("11", "14")),
     **dict.fromkeys(("statement", "statements"), ("11", "10", "02", "13", "12")),  # what was said last
     **dict.fromkeys(("sanction", "embargo"), ("16",)),
     **dict.fromkeys(("ban", "curfew"), ("17", "16")),

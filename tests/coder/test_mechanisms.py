@@ -520,3 +520,16 @@ def test_a_condemned_event_is_the_one_told_with_the_same_word(code) -> None:
     events = code("Ethiopian troops raided a rebel camp in Tigray on Monday. Rebels fired on the soldiers. "
                   "The Eritrean government condemned the raid.")
     assert ("ERIGOV", "ETHMIL", "111") in events
+
+
+def test_both_sides_of_a_fight_at_home_are_its_two_actors(code) -> None:
+    events = code("Ethiopian troops and Fano militiamen clashed in Amhara. The African Union urged both sides to observe a ceasefire.")
+    assert {(s, t) for s, t, c in events if c.startswith("02")} == {("IGOAFRAFU", "ETHMIL"), ("IGOAFRAFU", "ETHUAF")}
+    # between states, the sides are the states
+    events = code("Armenia and Azerbaijan exchanged fire on the border. Russia urged both sides to show restraint.")
+    assert {(s, t) for s, t, c in events if c.startswith("02")} == {("RUS", "ARM"), ("RUS", "AZE")}
+
+
+def test_a_rejected_protest_is_the_complaint_told_before(code) -> None:
+    events = code("Japan lodged a protest with China over the drone flight. Beijing rejected the protest.")
+    assert ("CHNGOV", "JPN", "120") in events
