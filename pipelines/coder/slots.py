@@ -350,7 +350,16 @@ def _noun_speaker(noun: Tok) -> Tok | None:
     verb = governing_verb(noun)
     if verb is None and noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ == "VERB":
         return clause_subject(noun.head.head)  # "saying *in a statement* that…", "said in a speech"
-    return own_subject(verb) if verb is not None and noun.dep_ in ("dobj", "obj") else None
+    if verb is None or noun.dep_ not in ("dobj", "obj") or verb.lemma_.lower() not in STATEMENT_VERBS:
+        return None  # (who "vetoed a resolution calling for…" did not call for it)
+    return own_subject(verb)
+
+
+# Verbs whose subject makes the statement that is their object: "*issued* a statement rejecting…".
+STATEMENT_VERBS = frozenset({"issue", "release", "publish", "make", "send", "deliver", "give", "adopt", "pass", "put",
+                             "sign", "draft", "table", "submit", "circulate", "present", "introduce", "post", "read",
+                             "write", "unveil", "announce", "voice", "express", "renew", "repeat", "reiterate",
+                             "sponsor", "propose", "approve", "lodge", "file", "launch", "broadcast", "tweet", "add"})
 
 
 def noun_agents(noun: Tok) -> list[Tok]:

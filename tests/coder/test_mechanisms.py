@@ -533,3 +533,12 @@ def test_both_sides_of_a_fight_at_home_are_its_two_actors(code) -> None:
 def test_a_rejected_protest_is_the_complaint_told_before(code) -> None:
     events = code("Japan lodged a protest with China over the drone flight. Beijing rejected the protest.")
     assert ("CHNGOV", "JPN", "120") in events
+
+
+def test_who_blocks_a_statement_does_not_say_what_it_says(code) -> None:
+    # a resolution "calling for a ceasefire" calls for it; who vetoed it did not
+    events = code("Russia vetoed a UN resolution calling for a ceasefire in Sudan.")
+    assert ("RUS", "IGOUNO", "129") in events and not any(c.startswith(("02", "10")) for _, _, c in events)
+    # who issued it did
+    events = code("Egypt's foreign ministry issued a statement calling on Israel to halt its offensive.")
+    assert any((s, t) == ("EGYGOV", "ISR") and c.startswith("02") for s, t, c in events)
