@@ -674,11 +674,15 @@ class EventCoder:
             pullback = next((o for o in asked if o.lemma_.lower() in pullbacks), None)
             doers = [a for t in (*children(pullback, "poss"), *prep_objects(pullback, "of")) for a in doc_actors.resolve(t)] if pullback else []
             return tuple(doers or (doc_actors.modifier_actors(pullback) if pullback else ()))
-        for act in (*prep_objects(ending, "to"), *prep_objects(ending, "of")):
+        acts = [*prep_objects(ending, "to"), *prep_objects(ending, "of")]
+        for act in acts:
             doers = [a for t in (*children(act, "poss"), *noun_agents(act)) for a in doc_actors.resolve(t)]
             if doers := doers or doc_actors.modifier_actors(act):
                 return tuple(doers)
-        return ()
+        # "an end to the war *in Sudan*": with no doer named, asked of the country it is in
+        places = [place for act in acts for place in prep_objects(act, "in")]
+        return tuple([a for p in places for a in doc_actors.resolve(p) if a.country and not a.agent]
+                     or [a for p in places if (a := self._region_country(p, doc_actors)) is not None])
 
     def _region_country(self, token: Tok, doc_actors: DocActors) -> Actor | None:
         """A region the country dictionary lists, as its country: "the killings *in Darfur*"."""
