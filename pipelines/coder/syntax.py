@@ -231,9 +231,10 @@ MEASURE_NOUNS = frozenset({
 
 
 def negated(token: Tok) -> bool:
-    """A `not`/`never` on the token or the verb governing it; `no` on a noun."""
-    if any(dep == "neg" for dep, _ in kids(token)):
-        return True
+    """A `not`/`never` on the token or the verb governing it, or "no longer"; `no` on a noun."""
+    if any(dep == "neg" or (dep == "advmod" and child.lower_ == "longer" and any(d == "neg" for d, _ in kids(child)))
+           for dep, child in kids(token)):
+        return True  # ("will *no longer* tolerate": the parser hangs "no" on "longer")
     if token.pos_ in ("NOUN", "PROPN"):
         return any(dep == "det" and child.lower_ in ("no",) for dep, child in kids(token))
     return False

@@ -542,3 +542,8 @@ def test_who_blocks_a_statement_does_not_say_what_it_says(code) -> None:
     # who issued it did
     events = code("Egypt's foreign ministry issued a statement calling on Israel to halt its offensive.")
     assert any((s, t) == ("EGYGOV", "ISR") and c.startswith("02") for s, t, c in events)
+
+
+def test_no_longer_negates_its_verb(code) -> None:
+    # "will no longer tolerate" is "will not tolerate": a threat, not freedoms eased
+    assert code("Belarusian police said they would no longer tolerate protests by the opposition.") == {("BLRCOP", "BLROPP", "137")}
