@@ -184,7 +184,8 @@ COMPLEX_PREP_HEADS = frozenset({"according", "due", "thanks", "owing", "prior", 
 def _nearest_prep_objects(trigger: Tok, word: str) -> list[Tok]:
     """Objects of the preposition `word` closest to the trigger in its phrase ("break off relations
     *with* X over their ties with Y" → X only)."""
-    preps = [t for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ == word and t.head.lower_ not in COMPLEX_PREP_HEADS]
+    # ("crimes committed *by* Croat forces": the parser labels a passive's "by" an agent)
+    preps = [t for t in about_scope(trigger) if t.dep_ in ("prep", "agent") and t.lower_ == word and t.head.lower_ not in COMPLEX_PREP_HEADS]
     if not preps:
         return []
     nearest = min(preps, key=lambda t: (_depth_below(t, trigger), t.i))
