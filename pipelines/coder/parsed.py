@@ -16,12 +16,18 @@ clauses (`repaired` lists the words moved):
   (`_object_out_of_predicate`);
 - a finite verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive
   completes (`_finite_conjunct_out_of_infinitive`);
+- a verb of demanding read as a conjunct of a reported past perfect ("said the attackers *had
+  used* Afghan soil and *demanded*…") is the speaker's (`_demand_out_of_reported_clause`);
+- a subject split in two ("[Sudan's paramilitary] [Rapid Support Forces] shelled…") is joined
+  again (`_join_split_subject`);
 - a sentence read as one noun phrase ("[Israeli air strikes killed 12 people]") is a clause again
   (`_clause_out_of_noun_root`);
 - "called for Israel to halt…" reads as "called on Israel to halt…": the one asked is the appeal's
   object (`_appeal_for_clause`);
 - a past-tense verb read as a modifier of the noun after it ("The US [extended] sanctions on
   Iran") is the sentence's verb, the noun its object (`_clause_out_of_modifier`);
+- a past-tense verb read as a modifier of the noun after the subject's place ("[Protesters in
+  Tbilisi *hurled* fireworks]") is the sentence's verb (`_clause_out_of_place_phrase`);
 - "outside" read as an adjective of the place after it ("dispersed [the crowd outside
   parliament]", the crowd a modifier of "parliament") says where the noun before it is
   (`_place_out_of_modifier`).
@@ -43,6 +49,8 @@ _LEMMA, _HEAD, _IDX, _LENGTH = (_ATTRS.index(attr) for attr in (LEMMA, HEAD, IDX
 _HEAD_SIGN = 2**63  # heads are offsets, negative to the left, stored unsigned
 # Words read as adjectives before a place that say where a noun before them is: "the crowd *outside* parliament".
 LOCATIVE_ADJECTIVES = frozenset({"outside", "inside"})
+# Verbs of demanding that, after a reported clause, are the speaker's ("said … and *demanded*…").
+REPORTED_DEMAND_VERBS = frozenset({"demand", "urge", "call", "accuse", "insist", "ask", "appeal", "warn"})
 # Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
 FOR_APPEAL_VERBS = frozenset({"call", "appeal", "push", "press", "plead", "lobby", "campaign", "clamour", "clamor"})
 
@@ -222,6 +230,7 @@ class Parsed:
         self.repaired += [i for token in modifiers if (i := _part_object_and_predicate(token)) is not None]
         self.repaired += [i for token in predicates if (i := _object_out_of_predicate(token)) is not None]
         self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
+        self.repaired += [i for token in conjuncts if (i := _demand_out_of_reported_clause(token)) is not None]
         self.repaired += [i for token in clauses if (i := _clause_out_of_noun_root(token)) is not None]
         self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
         self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
@@ -371,6 +380,25 @@ def _finite_conjunct_out_of_infinitive(verb: Tok) -> int | None:
     infinitive.kids.remove(("conj", verb))
     verb.head = governor
     governor.kids.insert(next((k for k, (_, kid) in enumerate(governor.kids) if kid.i > verb.i), len(governor.kids)), ("conj", verb))
+    return verb.i
+
+
+def _demand_out_of_reported_clause(verb: Tok) -> int | None:
+    """Repair a verb of demanding the parser coordinated with the verb of a reported clause: "the
+    office said [the attackers had used Afghan soil and *demanded* that Kabul act]". A verb of
+    demanding or warning with no subject of its own, after a past perfect that reports what
+    someone said, is the speaker's: coordinated with "said". Returns its position, if moved."""
+    reported = verb.head
+    speaker = reported.head
+    if verb.lemma_.lower() not in REPORTED_DEMAND_VERBS or verb.tag_ != "VBD" or reported.dep_ != "ccomp" or speaker is reported:
+        return None
+    if not any(dep == "aux" and kid.lower_ == "had" for dep, kid in reported.kids) or speaker.tag_ != "VBD":
+        return None
+    if any(dep in ("nsubj", "nsubjpass", "aux", "auxpass") for dep, _ in verb.kids):
+        return None
+    reported.kids.remove(("conj", verb))
+    verb.head = speaker
+    speaker.kids.insert(next((k for k, (_, kid) in enumerate(speaker.kids) if kid.i > verb.i), len(speaker.kids)), ("conj", verb))
     return verb.i
 
 

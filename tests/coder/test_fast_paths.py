@@ -204,6 +204,16 @@ def test_a_past_tense_verb_is_no_conjunct_of_an_infinitive(coder: EventCoder) ->
     assert (called.dep_, called.head) == ("conj", refused) and called in list(refused.children)
 
 
+def test_a_demand_after_a_reported_clause_is_the_speakers(coder: EventCoder) -> None:
+    """ "Beijing said [the vessel had intruded … and *warned* Manila]": the small model coordinates
+    the warning with the reported verb, so the vessel would warn; Beijing did."""
+    parsed = Parsed(coder.nlp("Beijing said the vessel had intruded into Chinese waters and warned Manila to stop."))
+    said, warned = parsed[1], parsed[10]
+    assert parsed.repaired == [warned.i] and (warned.dep_, warned.head) == ("conj", said)
+    # what the reported clause itself says is left as it is
+    assert not Parsed(coder.nlp("The ministry said the troops had shelled the town and killed ten people.")).repaired
+
+
 def test_an_infinitive_keeps_its_infinitive_conjunct(coder: EventCoder) -> None:
     parsed = Parsed(coder.nlp("Russia refused to meet and talk with Ukraine."))
     assert not parsed.repaired
