@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
 CODER_VERSION = "0.14.0"
-TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun"}
+TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adjective"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
 LEMMA_MEMORY = 200_000
@@ -345,11 +345,13 @@ class EventCoder:
         return frozenset(lemma for rule in self.rules.rules if rule.prep and rule.about for lemma in rule.lemmas)
 
     def _trigger_key(self, token: Tok) -> tuple[str | None, str]:
-        """(verb|noun, lemma); a verb the tagger mistook for a name still counts as a verb, and a
+        """(verb|noun|adjective, lemma); a verb the tagger mistook for a name still counts as a verb, and a
         present participle before a noun is an adjective: "*striking* doctors" attack nobody."""
         pos = TRIGGER_POS.get(token.pos_)
         if pos == "verb" and token.dep_ == "amod" and token.tag_ == "VBG":
             return None, token.lemma_.lower()
+        if pos == "adjective" and token.dep_ != "acomp":
+            return None, token.lemma_.lower()  # only a predicate: "was *responsible*", not "the responsible minister"
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
             if any(dep in ("dobj", "nsubj", "prep", "prt") for dep, _ in kids(token)):
                 return "verb", self.rules.verb_forms[token.lower_]

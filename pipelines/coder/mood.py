@@ -72,7 +72,8 @@ def _argued_against(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> M
 def _clause_of(trigger: Tok, is_noun: bool) -> Tok | None:
     """The verb whose mood applies: the trigger itself, the verb of a modal, or a noun's light verb."""
     if not is_noun:
-        return trigger.head if trigger.dep_ == "aux" else trigger
+        # a modal's verb; an adjective's copula ("Moscow *was* not responsible")
+        return trigger.head if trigger.dep_ in ("aux", "acomp") else trigger
     if trigger.dep_ == "compound":
         trigger = trigger.head  # "launched a mediation effort": the effort is what was launched
     verb = governing_verb(trigger)

@@ -29,7 +29,7 @@ PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_pr
 PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
-    "id", "code", "verb", "noun", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
+    "id", "code", "verb", "noun", "adjective", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
     "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
     "refine", "intransitive", "no_predicate", "not_object", "not_particle",
 }
@@ -44,7 +44,7 @@ class Rule:
 
     id: str
     code: str
-    pos: str  # "verb" or "noun"
+    pos: str  # "verb", "noun" or "adjective" (the predicate of a copula: "Y was *responsible*")
     lemmas: frozenset[str]
     source: tuple[str, ...]
     target: tuple[str, ...]
@@ -180,9 +180,10 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         raise DictionaryError(path, None, f"a rule must be a mapping, got {entry!r}")
     line = line_of(entry)
     check_keys(path, entry, RULE_KEYS, {"id", "code"})
-    if ("verb" in entry) == ("noun" in entry):
-        raise DictionaryError(path, line, f"rule '{entry['id']}' needs exactly one of 'verb' or 'noun'")
-    pos = "verb" if "verb" in entry else "noun"
+    kinds = [kind for kind in ("verb", "noun", "adjective") if kind in entry]
+    if len(kinds) != 1:
+        raise DictionaryError(path, line, f"rule '{entry['id']}' needs exactly one of 'verb', 'noun' or 'adjective'")
+    pos = kinds[0]
     for key in ("particle", "prep"):
         if key in entry and not (isinstance(entry[key], str) and entry[key].isalpha()):
             # YAML reads a bare `on` or `off` as true/false: quote it ("on").

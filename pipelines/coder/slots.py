@@ -305,8 +305,8 @@ def speaker_of(clause: Tok, rules: RuleSet) -> Tok | None:
             return own_subject(governor)
         if child.dep_ in ("acl", "ccomp") and governor.lemma_.lower() in rules.word_class("speech_nouns"):
             return _noun_speaker(governor)
-        if child.dep_ not in ("ccomp", "parataxis", "xcomp", "conj", "advcl"):
-            return None
+        if child.dep_ not in ("ccomp", "parataxis", "xcomp", "conj", "advcl", "acomp"):
+            return None  # (acomp: "said Moscow was *responsible*", through its copula)
         child = governor
     return None
 

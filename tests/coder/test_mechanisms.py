@@ -547,3 +547,11 @@ def test_who_blocks_a_statement_does_not_say_what_it_says(code) -> None:
 def test_no_longer_negates_its_verb(code) -> None:
     # "will no longer tolerate" is "will not tolerate": a threat, not freedoms eased
     assert code("Belarusian police said they would no longer tolerate protests by the opposition.") == {("BLRCOP", "BLROPP", "137")}
+
+
+def test_a_speaker_who_says_someone_was_responsible_for_a_wrong_accuses_them(code) -> None:
+    assert code("Azerbaijan said Armenia was responsible for the escalation.") == {("AZE", "ARM", "112")}
+    # the narrator's own statement, a task and a denial are no accusations
+    assert code("Armenia was responsible for the escalation.") == set()
+    assert code("Kenya said Somalia was responsible for the security of the region.") == set()
+    assert code("Azerbaijan said Armenia was not responsible for the escalation.") == set()
