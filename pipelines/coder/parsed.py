@@ -21,7 +21,8 @@ clauses (`repaired` lists the words moved):
 - a subject split in two ("[Sudan's paramilitary] [Rapid Support Forces] shelled…") is joined
   again (`_join_split_subject`);
 - a sentence read as one noun phrase ("[Israeli air strikes killed 12 people]") is a clause again
-  (`_clause_out_of_noun_root`);
+  (`_clause_out_of_noun_root`), also with the verb at the end of its prepositional phrases ("[air
+  strikes on a camp for displaced people killed dozens]", `_clause_out_of_noun_phrase_end`);
 - "called for Israel to halt…" reads as "called on Israel to halt…": the one asked is the appeal's
   object (`_appeal_for_clause`);
 - a past-tense verb read as a modifier of the noun after it ("The US [extended] sanctions on
@@ -200,7 +201,8 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, subjects, modifiers, predicates, conjuncts, clauses, appeals, verb_modifiers, locatives = [], [], [], [], [], [], [], [], []
+        objects, subjects, modifiers, predicates, conjuncts, clauses, tails, appeals, verb_modifiers, locatives = (
+            [], [], [], [], [], [], [], [], [], [])
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -218,6 +220,8 @@ class Parsed:
                     conjuncts.append(token)
                 elif token.dep_ == "acl" and head.dep_ == "ROOT":
                     clauses.append(token)
+                elif token.dep_ == "acl" and head.dep_ == "pobj" and token.tag_ in ("VBD", "VBN"):
+                    tails.append(token)
                 elif token.dep_ == "advcl" and head.lemma_ in FOR_APPEAL_VERBS:
                     appeals.append(token)
                 elif token.dep_ == "amod" and token.pos_ == "VERB" and head.dep_ in ("ROOT", "compound", "pobj"):
@@ -232,6 +236,7 @@ class Parsed:
         self.repaired += [i for token in conjuncts if (i := _finite_conjunct_out_of_infinitive(token)) is not None]
         self.repaired += [i for token in conjuncts if (i := _demand_out_of_reported_clause(token)) is not None]
         self.repaired += [i for token in clauses if (i := _clause_out_of_noun_root(token)) is not None]
+        self.repaired += [i for token in tails if (i := _clause_out_of_noun_phrase_end(token)) is not None]
         self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
         self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
         self.repaired += [i for token in locatives if (i := _place_out_of_modifier(token)) is not None]
@@ -421,6 +426,30 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
     verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb
     return verb.i
 
+
+
+def _clause_out_of_noun_phrase_end(verb: Tok) -> int | None:
+    """Repair a sentence the parser read as one noun phrase with the verb a reduced relative at
+    its end: "[The junta's air strikes on a camp for displaced people *killed* dozens]" (people
+    who killed dozens). A past-tense verb with an object of its own, on the last noun of a chain
+    of prepositional phrases under the root noun, is the sentence's verb: the root its subject.
+    (A reduced passive has no object: "the people *killed* in the attack".) Returns the verb's
+    position, if moved."""
+    if not any(dep == "dobj" for dep, _ in verb.kids):
+        return None
+    root, hops = verb.head, 0
+    while root.dep_ in ("pobj", "prep") and hops < 8:
+        root, hops = root.head, hops + 1
+    if root.dep_ != "ROOT" or root.pos_ not in ("NOUN", "PROPN") or root.i > verb.i:
+        return None
+    verb.head.kids.remove(("acl", verb))
+    after = [(dep, kid) for dep, kid in root.kids if kid.i > verb.i]
+    root.kids = [(dep, kid) for dep, kid in root.kids if kid.i < verb.i]
+    for _, kid in after:
+        kid.head = verb
+    verb.kids = sorted([("nsubj", root), *verb.kids, *after], key=lambda pair: pair[1].i)
+    verb.dep_, verb.head, root.dep_, root.head = "ROOT", verb, "nsubj", verb
+    return verb.i
 
 
 def _appeal_for_clause(clause: Tok) -> int | None:

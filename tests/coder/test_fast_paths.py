@@ -229,6 +229,19 @@ def test_a_sentence_read_as_one_noun_phrase_is_a_clause_again(coder: EventCoder)
     assert [t.i for t in killed.subtree] == list(range(len(parsed)))
 
 
+def test_a_verb_at_the_end_of_a_long_noun_phrase_is_the_verb_again(coder: EventCoder) -> None:
+    """ "[The junta's air strikes on a camp for displaced people killed dozens]": the small model
+    makes "killed" a relative clause of "people"; with an object of its own it is the verb."""
+    parsed = Parsed(coder.nlp("The Myanmar junta's air strikes on a camp for displaced people killed dozens."))
+    by_text = {token.text: token for token in parsed}
+    killed = by_text["killed"]
+    assert parsed.repaired == [killed.i] and (killed.dep_, killed.head) == ("ROOT", killed)
+    assert (by_text["strikes"].dep_, by_text["strikes"].head) == ("nsubj", killed)
+    assert [t.i for t in killed.subtree] == list(range(len(parsed)))
+    # a reduced passive has no object: "the soldiers killed in the attack" stays as it is
+    assert not Parsed(coder.nlp("The funeral of the soldiers killed in the attack.")).repaired
+
+
 def test_a_reduced_passive_stays_a_modifier(coder: EventCoder) -> None:
     assert not Parsed(coder.nlp("The men killed in the attack were buried on Friday.")).repaired
 
