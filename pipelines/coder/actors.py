@@ -54,7 +54,12 @@ DEPARTURE_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "retreat", "de
 # A country that is the object of these prepositions is where something happened, not who.
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around"})
 PLACE_CHAIN_DEPS = frozenset({"compound", "conj", "appos", "pobj"})
-PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i"})
+# (Not "us": it is written as "US", the United States.)
+PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", "her", "we", "our", "i", "my"})
+# The speaker's own words in a quotation: '"*We* are ready to talk," the minister said'.
+FIRST_PERSON_PRONOUNS = frozenset({"we", "our", "i", "my"})
+QUOTE_MARKS = frozenset({'"', "“", "”", "'", "‘", "’"})
+QUOTING_VERBS = frozenset({"say", "tell", "add", "state", "declare", "insist", "write", "tweet", "announce", "warn", "stress"})
 # Titles of address before a bare name ("*Mr.* Mwangi"): the name still stands alone.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam"})
 # Pronouns that can stand for a state or an organisation ("Hungary said *it* will support…").
@@ -720,6 +725,8 @@ class DocActors:
         """What "it"/"they" stands for: the subject of the nearest governing clause that names an
         actor ("Hungary said it will…", "Turkey accused Greece of violating its airspace")."""
         person = pronoun.lower_ in PERSON_PRONOUNS
+        if pronoun.lower_ in FIRST_PERSON_PRONOUNS:
+            return self._quoted_speaker(pronoun)
         if not person and pronoun.lower_ not in STATE_PRONOUNS:
             return []
         if pronoun.dep_ == "poss" and (judged := self._judged_object(pronoun, person)):
@@ -749,6 +756,21 @@ class DocActors:
                                    if (found := self._referent(subject, True, lambda _, t=t: self.resolve(t)))), [])
                 return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}: {a.reason}") for a in actors]
         return self._previous_subject(pronoun, person) or self._previous_group(pronoun)
+
+    def _quoted_speaker(self, pronoun: Tok) -> list[Actor]:
+        """"We"/"our"/"I" in a quotation: whoever says it ('"We are ready to talk," Pakistan's
+        prime minister said'), the subject of the verb of saying whose complement holds it."""
+        if not any(t.text in QUOTE_MARKS for t in pronoun.sent):
+            return []
+        child, node = pronoun, pronoun.head
+        while node is not child:
+            if child.dep_ in ("ccomp", "parataxis") and node.lemma_.lower() in QUOTING_VERBS:
+                speaker = next((kid for dep, kid in node.kids if dep == "nsubj"), None)
+                if speaker is None or speaker.lower_ in PRONOUNS:
+                    return []
+                return [replace(a, reason=f"'{pronoun.text}' in the words of {a.text!r}: {a.reason}") for a in self.resolve(speaker)]
+            child, node = node, node.head
+        return []
 
     def _judged_object(self, pronoun: Tok, person: bool) -> list[Actor]:
         """ "rebuked Georgia over *its* crackdown", "thanked Turkey for *its* mediation": a

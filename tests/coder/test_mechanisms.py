@@ -555,3 +555,10 @@ def test_a_speaker_who_says_someone_was_responsible_for_a_wrong_accuses_them(cod
     assert code("Armenia was responsible for the escalation.") == set()
     assert code("Kenya said Somalia was responsible for the security of the region.") == set()
     assert code("Azerbaijan said Armenia was not responsible for the escalation.") == set()
+
+
+def test_we_in_a_quotation_is_its_speaker(code) -> None:
+    assert code('"We will impose new sanctions on Belarus," the Lithuanian president said.') == {("LTUGOV", "BLR", "1312")}
+    # outside a quotation "we" names no one, and "US" is no pronoun
+    assert code("The minister said we should impose sanctions on Belarus.") == set()
+    assert code('"The US will impose new sanctions on Belarus," the Lithuanian president said.') == {("USA", "BLR", "1312")}
