@@ -77,10 +77,10 @@ COUNTED_HEADS = frozenset({"dozens", "hundreds", "thousands", "scores", "some", 
 # Singular nouns that may be "they": "police said they", "the opposition said they".
 COLLECTIVE_NOUNS = frozenset({"police", "opposition", "military", "army", "junta", "crowd", "family", "staff", "team",
                               "personnel", "leadership", "public", "youth", "clergy", "militia"})
-# People who stand for others: "representatives *of the army and the RSF*" are both sides.
 # People who act for or stand with one person: "an *aide* to Machado", "an *ally* of Navalny".
 ASSOCIATE_NOUNS = frozenset({"aide", "adviser", "advisor", "ally", "associate", "confidant", "confidante", "assistant",
                              "bodyguard", "loyalist"})
+# People who stand for others: "representatives *of the army and the RSF*" are both sides.
 PROXY_NOUNS = frozenset({"representative", "delegation", "delegate", "envoy", "negotiator", "official", "emissary"})
 # "the *ruling* Georgian Dream party": a governing party is the government.
 RULING_WORDS = frozenset({"ruling", "governing"})
@@ -1142,8 +1142,9 @@ class _Found:
         return "via " + ", ".join(self.reasons) if self.reasons else "no modifier named a country"
 
 
-# People sent by someone, who stay theirs when named again: "the UN envoy … the envoy".
+# Soldiers named again as "the soldiers" or "the troops": "Israeli troops … fired on *the soldiers*".
 TROOP_NOUNS = frozenset({"soldier", "troop", "troops", "trooper", "paratrooper", "marine"})
+# People sent by someone, who stay theirs when named again: "the UN envoy … the envoy".
 ENVOY_NOUNS = frozenset({"envoy", "ambassador", "emissary", "mediator", "negotiator", "delegation", "delegate",
                          "spokesman", "spokeswoman", "spokesperson", "representative", "inspector", "monitor",
                          "observer", "investigator", "mission", "peacekeeper"})

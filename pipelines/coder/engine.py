@@ -514,7 +514,7 @@ class EventCoder:
                 # "asked Canada to *withdraw* dozens of diplomats" asks for no pullback of troops,
                 # "before *releasing* a loan tranche" for no one's freedom
                 uses = [t for t in scope if t.lemma_.lower() == word]
-                if uses and all(_acted_on(t) is not None and _acted_on(t).lemma_.lower() in others for t in uses):
+                if uses and all((thing := _acted_on(t)) is not None and thing.lemma_.lower() in others for t in uses):
                     words -= {word}
             memo[key] = words
         return memo[key]
@@ -1414,11 +1414,11 @@ PREFERRED_EVENTS: dict[str, tuple[str, ...]] = {
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 
-COUNT_WORDS = frozenset({"dozens", "hundreds", "thousands", "scores", "all", "some", "several", "most", "half", "many", "number"})
+DIPLOMATIC_STAFF = frozenset({"diplomat", "ambassador", "envoy", "consul", "attache", "embassy", "staff", "accreditation"})
 # Words of the rules' topics and the things that, acted on, give them another sense.
 OTHER_SENSES = {
-    "withdraw": frozenset({"diplomat", "ambassador", "envoy", "consul", "attache", "embassy", "staff", "accreditation"}),
-    "withdrawal": frozenset({"diplomat", "ambassador", "envoy", "consul", "attache", "embassy", "staff", "accreditation"}),
+    "withdraw": DIPLOMATIC_STAFF,
+    "withdrawal": DIPLOMATIC_STAFF,
     "release": frozenset({"loan", "tranche", "report", "statement", "video", "footage", "data", "figure", "result",
                           "finding", "detail", "image", "photo", "photograph", "recording", "document", "budget",
                           "album", "film", "book", "transcript"}),
@@ -1429,7 +1429,7 @@ def _acted_on(word: Tok) -> Tok | None:
     """What a verb acts on (its object) or a noun does (its of-phrase): "withdraw *diplomats*",
     "the withdrawal of *diplomats*"."""
     thing = direct_object(word) if word.pos_ == "VERB" else next(iter(prep_objects(word, "of")), None)
-    if thing is not None and thing.lower_ in COUNT_WORDS:
+    if thing is not None and thing.lemma_.lower() in QUANTITY_HEADS:
         thing = next(iter(prep_objects(thing, "of")), thing)  # "withdraw *dozens of* diplomats"
     return thing
 

@@ -418,12 +418,7 @@ def _clause_out_of_noun_root(verb: Tok) -> int | None:
         return None
     if not any(dep == "dobj" for dep, _ in verb.kids):
         return None
-    after = [(dep, kid) for dep, kid in noun.kids if kid.i > verb.i]
-    noun.kids = [(dep, kid) for dep, kid in noun.kids if kid.i < verb.i]
-    for dep, kid in after:
-        kid.head = verb
-    verb.kids = sorted([("nsubj", noun), *verb.kids, *after], key=lambda pair: pair[1].i)
-    verb.dep_, verb.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb
+    _verb_as_root(verb, noun)
     return verb.i
 
 
@@ -443,12 +438,7 @@ def _clause_out_of_noun_phrase_end(verb: Tok) -> int | None:
     if root.dep_ != "ROOT" or root.pos_ not in ("NOUN", "PROPN") or root.i > verb.i:
         return None
     verb.head.kids.remove(("acl", verb))
-    after = [(dep, kid) for dep, kid in root.kids if kid.i > verb.i]
-    root.kids = [(dep, kid) for dep, kid in root.kids if kid.i < verb.i]
-    for _, kid in after:
-        kid.head = verb
-    verb.kids = sorted([("nsubj", root), *verb.kids, *after], key=lambda pair: pair[1].i)
-    verb.dep_, verb.head, root.dep_, root.head = "ROOT", verb, "nsubj", verb
+    _verb_as_root(verb, root)
     return verb.i
 
 
@@ -554,13 +544,20 @@ def _clause_out_of_place_phrase(verb: Tok) -> int | None:
         return None
     prep.kids.remove(("pobj", noun))
     noun.kids.remove(("amod", verb))
-    after = [(dep, kid) for dep, kid in root.kids if kid.i > verb.i]
-    root.kids = [(dep, kid) for dep, kid in root.kids if kid.i < verb.i]
+    noun.dep_, noun.head = "dobj", verb
+    _verb_as_root(verb, root, ("dobj", noun))
+    return verb.i
+
+
+def _verb_as_root(verb: Tok, subject: Tok, *added: tuple[str, Tok]) -> None:
+    """Make the verb the sentence's root and the old root noun its subject; the noun's words
+    after the verb (and `added`) become the verb's."""
+    after = [(dep, kid) for dep, kid in subject.kids if kid.i > verb.i]
+    subject.kids = [(dep, kid) for dep, kid in subject.kids if kid.i < verb.i]
     for _, kid in after:
         kid.head = verb
-    verb.kids = sorted([("nsubj", root), *verb.kids, ("dobj", noun), *after], key=lambda pair: pair[1].i)
-    verb.dep_, verb.head, root.dep_, root.head, noun.dep_, noun.head = "ROOT", verb, "nsubj", verb, "dobj", verb
-    return verb.i
+    verb.kids = sorted([("nsubj", subject), *verb.kids, *added, *after], key=lambda pair: pair[1].i)
+    verb.dep_, verb.head, subject.dep_, subject.head = "ROOT", verb, "nsubj", verb
 
 
 def _move_kids(words: list[Tok], subject: Tok) -> None:
