@@ -278,7 +278,12 @@ def test_a_verb_read_as_a_modifier_of_its_object_is_the_verb_again(coder: EventC
     """The small model reads some short sentences as one noun phrase, the verb a modifier of the
     noun after it ("[The US extended sanctions] on Iran"): the verb is the root again, the noun
     its object and the noun before it its subject, with its own modifiers."""
-    parsed = Parsed(coder.nlp(text))
+    _assert_repaired_clause(Parsed(coder.nlp(text)), verb, subject, obj)
+
+
+def _assert_repaired_clause(parsed: Parsed, verb: str, subject: str, obj: str) -> dict:
+    """The one repair made the verb the root, with that subject and object and the whole
+    sentence below it; returns the tokens by their text."""
     by_text = {token.text: token for token in parsed}
     root = by_text[verb]
     assert parsed.repaired == [root.i]
@@ -286,6 +291,7 @@ def test_a_verb_read_as_a_modifier_of_its_object_is_the_verb_again(coder: EventC
     assert (by_text[subject].dep_, by_text[subject].head) == ("nsubj", root)
     assert (by_text[obj].dep_, by_text[obj].head) == ("dobj", root)
     assert [t.i for t in root.subtree] == list(range(len(parsed)))
+    return by_text
 
 
 @pytest.mark.parametrize("text, verb, subject, place, obj", [
@@ -298,15 +304,8 @@ def test_a_verb_read_as_a_modifier_after_a_place_is_the_verb_again(coder: EventC
     phrase, the verb a modifier of the noun after the place. The verb is the root again, the noun
     before "in" its subject, the place where that subject is, and the noun after the verb its
     object."""
-    parsed = Parsed(coder.nlp(text))
-    by_text = {token.text: token for token in parsed}
-    root = by_text[verb]
-    assert parsed.repaired == [root.i]
-    assert (root.dep_, root.head) == ("ROOT", root)
-    assert (by_text[subject].dep_, by_text[subject].head) == ("nsubj", root)
+    by_text = _assert_repaired_clause(Parsed(coder.nlp(text)), verb, subject, obj)
     assert (by_text[place].dep_, by_text[place].head.text, by_text[place].head.head) == ("pobj", "in", by_text[subject])
-    assert (by_text[obj].dep_, by_text[obj].head) == ("dobj", root)
-    assert [t.i for t in root.subtree] == list(range(len(parsed)))
 
 
 def test_a_headline_with_a_participle_after_its_place_keeps_its_parse(coder: EventCoder) -> None:
