@@ -388,14 +388,15 @@ def append(path: Path, text: str) -> int:
         ('  - id: broken.unquoted\n    code: 125\n    verb: [spurn]\n', "'code' must be a quoted CAMEO code like \"036\", got 125"),
         ('  - id: broken.slot\n    code: "125"\n    verb: [spurn]\n    source: [subjekt]\n', "'source' has unknown slot 'subjekt'"),
         ('  - id: broken.code\n    code: "999"\n    verb: [spurn]\n', "999 is not a CAMEO event code"),
-        ('  - id: broken.both\n    code: "125"\n    verb: [spurn]\n    noun: [snub]\n', "needs exactly one of 'verb' or 'noun'"),
+        ('  - id: broken.both\n    code: "125"\n    verb: [spurn]\n    noun: [snub]\n', "needs exactly one of 'verb', 'noun' or 'adjective'"),
+        ('  - id: broken.none\n    code: "125"\n    source: [subject]\n', "needs exactly one of 'verb', 'noun' or 'adjective'"),
         ('  - id: broken.prep\n    code: "125"\n    verb: [frown]\n    prep: on\n', "'prep' must be a quoted word, got True"),
         ('  - id: broken.refine\n    code: "120"\n    verb: [spurn]\n    refine: [reject.nonexistent]\n',
          "rule 'broken.refine' refines by unknown rule 'reject.nonexistent'"),
         ('  - id: broken.refine_topic\n    code: "120"\n    verb: [spurn]\n    refine: [reject.verb]\n',
          "refines by 'reject.verb', which has no 'about' or 'object'"),
     ],
-    ids=["unquoted-code", "unknown-slot", "unknown-code", "verb-and-noun", "unquoted-on", "unknown-refinement", "refinement-without-topic"],
+    ids=["unquoted-code", "unknown-slot", "unknown-code", "verb-and-noun", "no-trigger", "unquoted-on", "unknown-refinement", "refinement-without-topic"],
 )
 def test_a_malformed_rule_fails_at_load_naming_file_and_line(tmp_path: Path, rule: str, message: str) -> None:
     rules = copy_rules(tmp_path)
