@@ -59,7 +59,6 @@ PRONOUNS = frozenset({"it", "its", "they", "their", "them", "he", "she", "his", 
 # The speaker's own words in a quotation: '"*We* are ready to talk," the minister said'.
 FIRST_PERSON_PRONOUNS = frozenset({"we", "our", "i", "my"})
 QUOTE_MARKS = frozenset({'"', "“", "”", "'", "‘", "’"})
-QUOTING_VERBS = frozenset({"say", "tell", "add", "state", "declare", "insist", "write", "tweet", "announce", "warn", "stress"})
 # Titles of address before a bare name ("*Mr.* Mwangi"): the name still stands alone.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam"})
 # Pronouns that can stand for a state or an organisation ("Hungary said *it* will support…").
@@ -366,6 +365,7 @@ class DocActors:
         self.coded: list = []  # the events of the sentences coded so far (the engine's `Event`s)
         self._named = self._named_countries()
         self.dateline: str | None = None  # the country of the story's dateline ("BAMAKO —"), set by the engine
+        self.speech_verbs: frozenset[str] = frozenset()  # the rules' `speech_verbs`, set by the engine
 
     def story_discard(self) -> Discard | None:
         """A story-level discard phrase anywhere in the document: nothing in it is coded."""
@@ -759,12 +759,13 @@ class DocActors:
 
     def _quoted_speaker(self, pronoun: Tok) -> list[Actor]:
         """"We"/"our"/"I" in a quotation: whoever says it ('"We are ready to talk," Pakistan's
-        prime minister said'), the subject of the verb of saying whose complement holds it."""
+        prime minister said'), the subject of the verb of saying (the rules' `speech_verbs`) whose
+        complement holds it."""
         if not any(t.text in QUOTE_MARKS for t in pronoun.sent):
             return []
         child, node = pronoun, pronoun.head
         while node is not child:
-            if child.dep_ in ("ccomp", "parataxis") and node.lemma_.lower() in QUOTING_VERBS:
+            if child.dep_ in ("ccomp", "parataxis") and node.lemma_.lower() in self.speech_verbs:
                 speaker = next((kid for dep, kid in node.kids if dep == "nsubj"), None)
                 if speaker is None or speaker.lower_ in PRONOUNS:
                     return []

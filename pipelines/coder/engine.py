@@ -216,6 +216,7 @@ class EventCoder:
         doc_actors = self.finder.tag(doc, document.story_date)
         doc_actors.reread_capitals(self._shared_capital_name, self._city_country)
         doc_actors.dateline = self._dateline_country(document.text)
+        doc_actors.speech_verbs = self.rules.word_class("speech_verbs")
         events: list[Event] = []
         sentences = doc.sents
         story_discard = doc_actors.story_discard()
@@ -350,11 +351,11 @@ class EventCoder:
         pos = TRIGGER_POS.get(token.pos_)
         if pos == "verb" and token.dep_ == "amod" and token.tag_ == "VBG":
             return None, token.lemma_.lower()
-        if pos == "adjective" and token.dep_ != "acomp":
-            return None, token.lemma_.lower()  # only a predicate: "was *responsible*", not "the responsible minister"
         if pos != "verb" and token.dep_ in CLAUSE_DEPS and token.lower_ in self.rules.verb_forms:
             if any(dep in ("dobj", "nsubj", "prep", "prt") for dep, _ in kids(token)):
                 return "verb", self.rules.verb_forms[token.lower_]
+        if pos == "adjective" and token.dep_ != "acomp":
+            return None, token.lemma_.lower()  # only a predicate: "was *responsible*", not "the responsible minister"
         if pos:  # spaCy splits "sit-in" and "tear-gassed"; the rules name them whole
             for joined in _hyphen_joined(token):
                 if self.rules.candidates(pos, joined):
@@ -510,9 +511,10 @@ class EventCoder:
             returns = [t for t in scope if t.lemma_.lower() == "return"]
             if returns and all(t.pos_ == "VERB" and direct_object(t) is None for t in returns):
                 words -= {"return"}  # "urged them to *return to work*" asks for no handing back
-            for word, others in OTHER_SENSES.items():
+            for word in OTHER_SENSES.keys() & words:
                 # "asked Canada to *withdraw* dozens of diplomats" asks for no pullback of troops,
                 # "before *releasing* a loan tranche" for no one's freedom
+                others = OTHER_SENSES[word]
                 uses = [t for t in scope if t.lemma_.lower() == word]
                 if uses and all((thing := _acted_on(t)) is not None and thing.lemma_.lower() in others for t in uses):
                     words -= {word}
@@ -674,8 +676,10 @@ class EventCoder:
             # "called for the withdrawal *of Israeli forces*", "demanded *Russia's* withdrawal":
             # those who are to pull back
             pullback = next((o for o in asked if o.lemma_.lower() in pullbacks), None)
-            doers = [a for t in (*children(pullback, "poss"), *prep_objects(pullback, "of")) for a in doc_actors.resolve(t)] if pullback else []
-            return tuple(doers or (doc_actors.modifier_actors(pullback) if pullback else ()))
+            if pullback is None:
+                return ()
+            doers = [a for t in (*children(pullback, "poss"), *prep_objects(pullback, "of")) for a in doc_actors.resolve(t)]
+            return tuple(doers or doc_actors.modifier_actors(pullback))
         acts = [*prep_objects(ending, "to"), *prep_objects(ending, "of")]
         for act in acts:
             doers = [a for t in (*children(act, "poss"), *noun_agents(act)) for a in doc_actors.resolve(t)]
