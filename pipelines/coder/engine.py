@@ -51,7 +51,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
-CODER_VERSION = "0.15.0"
+CODER_VERSION = "0.16.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adjective"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
@@ -417,6 +417,8 @@ class EventCoder:
             sources = tuple(s for s in sources if _agent_kind(s, doc_actors) in rule.source_agents)
         if rule.not_source_agents is not None:
             sources = tuple(s for s in sources if _agent_kind(s, doc_actors) not in rule.not_source_agents)
+        if rule.not_target_agents is not None:
+            targets = tuple(t for t in targets if _agent_kind(t, doc_actors) not in rule.not_target_agents)
         between = _localize_all(doc_actors, self._fill(rule, ("between",), trigger, doc_actors), (), end, place_country) if rule.symmetric else ()
         hosts = rule.symmetric and rule.pos == "noun" and _hosted(trigger)
         pairs = _pairs(rule, sources, targets, between, hosts)
@@ -439,6 +441,8 @@ class EventCoder:
             # "vowed to attack Israel", "will expel the ambassador": announced conflict is a threat.
             # (Not a reciprocal rule: "agreed to fight *with* Somalia" may be on Somalia's side.)
             return rule.intent or (None if rule.symmetric else _forecast_threat(rule.code))
+        if mood.kind == moods.REFUSED:
+            return rule.refused or rule.negated
         if mood.kind == "negated":
             return rule.negated
         return None
@@ -1277,7 +1281,8 @@ def _agentless_passive(verb: Tok) -> bool:
     return "auxpass" in deps and "agent" not in deps
 
 
-_TRIGGER_POS_IDS = frozenset(IDS[name] for name in TRIGGER_POS)
+# (and prepositions, which a copula's predicate is read as an adjective from: "were *behind*…", parsed.py)
+_TRIGGER_POS_IDS = frozenset(IDS[name] for name in (*TRIGGER_POS, "ADP"))
 _HYPHEN_HASH = hash_string("-")
 
 

@@ -25,13 +25,16 @@ FAILURE_VERBS = frozenset({"collapse", "stall", "founder", "falter", "break", "f
 
 FACTUAL = "factual"
 INTENT = "intent"
+REFUSED = "refused"  # negated in the future: "will not negotiate", "said it would never meet"
+# Auxiliaries that make a negated action a refusal announced ("won't", "would never" as reported).
+REFUSAL_AUX = FUTURE_AUX | {"would"}
 
 
 @dataclass(frozen=True)
 class Mood:
     """The verdict on a trigger: `factual`, `intent`, or `blocked` with the reason."""
 
-    kind: str  # factual | intent | blocked | negated
+    kind: str  # factual | intent | blocked | negated | refused
     reason: str
 
     @property
@@ -170,6 +173,8 @@ def _negated(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
     if modal:
         return None
     if negated(clause) or (trigger != clause and negated(trigger)):
+        if aux_words(clause) & REFUSAL_AUX:  # "Israel *will not* negotiate with Hamas"
+            return Mood(REFUSED, f"refused ('not' on '{clause.text}' with '{sorted(aux_words(clause) & REFUSAL_AUX)[0]}')")
         return Mood("negated", f"negated ('not' on '{clause.text}')")
     return None
 

@@ -29,6 +29,8 @@ clauses (`repaired` lists the words moved):
   Iran") is the sentence's verb, the noun its object (`_clause_out_of_modifier`);
 - a past-tense verb read as a modifier of the noun after the subject's place ("[Protesters in
   Tbilisi *hurled* fireworks]") is the sentence's verb (`_clause_out_of_place_phrase`);
+- a preposition that is a copula's predicate ("Russian agents *were behind* the bombing") is read
+  as an adjective would be, the predicate (`_predicate_preposition`);
 - "outside" read as an adjective of the place after it ("dispersed [the crowd outside
   parliament]", the crowd a modifier of "parliament") says where the noun before it is
   (`_place_out_of_modifier`).
@@ -50,6 +52,9 @@ _LEMMA, _HEAD, _IDX, _LENGTH = (_ATTRS.index(attr) for attr in (LEMMA, HEAD, IDX
 _HEAD_SIGN = 2**63  # heads are offsets, negative to the left, stored unsigned
 # Words read as adjectives before a place that say where a noun before them is: "the crowd *outside* parliament".
 LOCATIVE_ADJECTIVES = frozenset({"outside", "inside"})
+# Prepositions that, as a copula's predicate, say something of its subject as an adjective does:
+# "Russian agents *were behind* the bombing" (responsible for it).
+PREDICATE_PREPOSITIONS = frozenset({"behind"})
 # Verbs of demanding that, after a reported clause, are the speaker's ("said … and *demanded*…").
 REPORTED_DEMAND_VERBS = frozenset({"demand", "urge", "call", "accuse", "insist", "ask", "appeal", "warn"})
 # Verbs of asking whose "for X to do" names the one asked: "called for Israel to halt…".
@@ -201,8 +206,8 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, subjects, modifiers, predicates, conjuncts, clauses, tails, appeals, verb_modifiers, locatives = (
-            [], [], [], [], [], [], [], [], [], [])
+        objects, subjects, modifiers, predicates, conjuncts, clauses, tails, appeals, verb_modifiers, locatives, preps = (
+            [], [], [], [], [], [], [], [], [], [], [])
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -228,6 +233,8 @@ class Parsed:
                     verb_modifiers.append(token)  # (a compound's head is known only once all heads are)
                 elif token.dep_ == "amod" and token.lower_ in LOCATIVE_ADJECTIVES:
                     locatives.append(token)
+                elif token.dep_ == "prep" and token.lower_ in PREDICATE_PREPOSITIONS:
+                    preps.append(token)
         self.tokens = tokens
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in subjects[1:] if (i := _join_split_subject(token)) is not None]
@@ -240,6 +247,7 @@ class Parsed:
         self.repaired += [i for token in appeals if (i := _appeal_for_clause(token)) is not None]
         self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
         self.repaired += [i for token in locatives if (i := _place_out_of_modifier(token)) is not None]
+        self.repaired += [i for token in preps if (i := _predicate_preposition(token)) is not None]
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
             for token in tokens[sentence.start : sentence.end]:
@@ -590,3 +598,18 @@ def _place_out_of_modifier(word: Tok) -> int | None:
     word.dep_, word.pos_, word.head, word.kids = "prep", "ADP", noun, [("pobj", place)]
     place.dep_, place.head = "pobj", word
     return noun.i
+
+
+def _predicate_preposition(word: Tok) -> int | None:
+    """Read a preposition that is the predicate of "be" as the adjective it stands for: "Russian
+    agents *were behind* the bombing" says of the agents what "were responsible for" does, so
+    rules name it among their adjectives (`adjective: [behind]`), and its subject, mood and
+    speaker are the copula's. Only with a subject and an object. Returns its position, if read so."""
+    copula = word.head
+    if copula.lemma_ != "be" or not any(dep == "pobj" for dep, _ in word.kids):
+        return None
+    if not any(dep in ("nsubj", "nsubjpass") for dep, _ in copula.kids):
+        return None
+    copula.kids[copula.kids.index(("prep", word))] = ("acomp", word)
+    word.dep_, word.pos_ = "acomp", "ADJ"
+    return word.i

@@ -30,7 +30,7 @@ PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")
 CODE_PATTERN = re.compile(r"^\d{3,4}$")
 RULE_KEYS = {
     "id", "code", "verb", "noun", "adjective", "particle", "prep", "object", "about", "xcomp", "subject_words", "source_agents",
-    "not_source_agents", "foreign_target", "source", "target", "intent", "negated", "symmetric", "fallback", "note",
+    "not_source_agents", "not_target_agents", "foreign_target", "source", "target", "intent", "negated", "refused", "symmetric", "fallback", "note",
     "refine", "intransitive", "no_predicate", "not_object", "not_particle",
 }
 # Word lists the engine itself reads (mood, light verbs, reported speech). They are data like
@@ -58,6 +58,7 @@ class Rule:
     subject_words: frozenset[str] | None = None
     source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must have
     not_source_agents: frozenset[str] | None = None  # CAMEO agent codes a source must not have
+    not_target_agents: frozenset[str] | None = None  # nor a target: "talked *to reporters*" is no meeting
     # Target slots pass over actors of the sources' own country ("protested to Russia over the
     # detention of its fishermen" is against Russia, not the fishermen).
     foreign_target: bool = False
@@ -67,6 +68,7 @@ class Rule:
     no_predicate: bool = False
     intent: str | None = None
     negated: str | None = None
+    refused: str | None = None  # negated in the future: "will not negotiate" (else `negated`)
     symmetric: bool = False
     # A fallback rule is tried after every other rule of its trigger, and its event is kept only
     # when no other rule coded the same pair of actors in the sentence.
@@ -209,8 +211,10 @@ def _parse_rule(path: Path, entry: object, classes: Mapping[str, frozenset[str]]
         subject_words=words("subject_words"),
         source_agents=frozenset(a.upper() for a in words("source_agents")) if "source_agents" in entry else None,
         not_source_agents=frozenset(a.upper() for a in words("not_source_agents")) if "not_source_agents" in entry else None,
+        not_target_agents=frozenset(a.upper() for a in words("not_target_agents")) if "not_target_agents" in entry else None,
         intent=_code(path, line, entry["intent"], "intent") if "intent" in entry else None,
         negated=_code(path, line, entry["negated"], "negated") if "negated" in entry else None,
+        refused=_code(path, line, entry["refused"], "refused") if "refused" in entry else None,
         foreign_target=bool(entry.get("foreign_target", False)),
         intransitive=bool(entry.get("intransitive", False)),
         no_predicate=bool(entry.get("no_predicate", False)),
@@ -282,7 +286,7 @@ def _check_codes(rules: list[Rule]) -> None:
     """Every code a rule can emit must be an event code of the CAMEO codebook."""
     codebook = load_codebook()
     for rule in rules:
-        for code in (rule.code, rule.intent, rule.negated):
+        for code in (rule.code, rule.intent, rule.negated, rule.refused):
             if code is not None and code not in codebook:
                 raise DictionaryError(rule.file, rule.line, f"rule '{rule.id}': {code} is not a CAMEO event code")
 

@@ -59,7 +59,9 @@ def test_the_parse_read_once_is_what_spacy_gives(coder: EventCoder) -> None:
             ours, theirs = parsed[start:end], doc[start:end]
             assert (ours.start, ours.end, ours.text, [t.i for t in ours]) == (theirs.start, theirs.end, theirs.text, [t.i for t in theirs])
         assert parsed[-1] is parsed[len(doc) - 1] and parsed[0].head.doc is parsed
-    assert repaired <= len(texts) // 50  # nearly every example (98 %) is read exactly as spaCy parsed it
+    # nearly every example (97 %) is read exactly as spaCy parsed it, though the rule examples
+    # include the sentences each repair was written for
+    assert repaired <= len(texts) // 33
 
 
 @pytest.mark.parametrize("text, name, country_word", [
@@ -328,3 +330,16 @@ def test_the_noun_before_outside_is_the_head_of_its_phrase(coder: EventCoder) ->
 
 def test_a_participle_modifying_a_subject_stays_a_modifier(coder: EventCoder) -> None:
     assert not Parsed(coder.nlp("The detained journalists were freed on Monday.")).repaired
+
+
+def test_a_preposition_said_of_a_subject_is_read_as_its_predicate(coder: EventCoder) -> None:
+    """ "Russian agents *were behind* the bombing": "behind" is what the copula says of its
+    subject, as "responsible" would be, so a rule can name it among its adjectives."""
+    parsed = Parsed(coder.nlp("Officials said Russian agents were behind the bombing."))
+    were, behind = parsed[4], parsed[5]
+    assert parsed.repaired == [behind.i]
+    assert (behind.dep_, behind.pos_, behind.head) == ("acomp", "ADJ", were)
+    assert ("acomp", behind) in were.kids
+    # a place behind something, or "behind" on any verb but a copula, stays a preposition
+    assert not Parsed(coder.nlp("The soldiers hid behind the wall.")).repaired
+    assert not Parsed(coder.nlp("Behind the talks was a deal on gas.")).repaired

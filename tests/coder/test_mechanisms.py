@@ -41,6 +41,22 @@ def test_negation_suppresses_the_event(code) -> None:
     assert code("Peru never met Ecuador.") == set()
 
 
+def test_a_meeting_refused_for_the_future_is_a_rejection(code) -> None:
+    # "will not", "won't", "would never" announce a refusal (125); "did not", "has never" report none
+    assert code("Uganda will not negotiate with Rwanda.") == {("UGA", "RWA", "125")}
+    assert code("Uganda said it would never hold talks with Rwanda.") == {("UGA", "RWA", "125")}
+    assert code("Uganda won't talk to Rwanda, its president said.") == {("UGA", "RWA", "125")}
+    assert code("Uganda did not negotiate with Rwanda.") == set()
+    assert code("Uganda has never held talks with Rwanda.") == set()
+    # a refusal only where a rule says what it is: "will not criticize" is no event
+    assert code("Peru will not criticize Ecuador.") == set()
+
+
+def test_talking_to_someone_is_a_meeting_and_talking_to_reporters_is_not(code) -> None:
+    assert code("Ghana's president talked to Togolese officials about the border.") == {("GHAGOV", "TGOGOV", "040")}
+    assert code("Ghana's president talked to reporters about the border.") == set()
+
+
 def test_future_meeting_is_an_intent_036(code) -> None:
     assert code("Uganda will meet Rwanda next month.") == {("UGA", "RWA", "036")}
     assert ("UGA", "RWA", "036") in code("Uganda agreed to hold talks with Rwanda.")
@@ -555,6 +571,16 @@ def test_a_speaker_who_says_someone_was_responsible_for_a_wrong_accuses_them(cod
     assert code("Armenia was responsible for the escalation.") == set()
     assert code("Kenya said Somalia was responsible for the security of the region.") == set()
     assert code("Azerbaijan said Armenia was not responsible for the escalation.") == set()
+    # "behind" said of a subject, as "responsible" is
+    assert code("Azerbaijan said Armenian saboteurs were behind the explosion.") == {("AZE", "ARM", "112")}
+    assert code("Azerbaijan said Armenian saboteurs were not behind the explosion.") == set()
+
+
+def test_a_speaker_who_says_someone_committed_a_crime_accuses_them(code) -> None:
+    assert code("Gambia said Myanmar had committed genocide against the Rohingya.") == {("GMB", "MMR", "1124")}
+    assert code('"Myanmar committed genocide," Gambia told the court.') == {("GMB", "MMR", "1124")}
+    assert code("Myanmar committed genocide against the Rohingya.") == set()  # the narrator's own word
+    assert code("Myanmar denied that it had committed genocide.") == set()
 
 
 def test_we_in_a_quotation_is_its_speaker(code) -> None:
