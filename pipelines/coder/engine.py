@@ -515,6 +515,10 @@ class EventCoder:
             returns = [t for t in scope if t.lemma_.lower() == "return"]
             if returns and all(t.pos_ == "VERB" and direct_object(t) is None for t in returns):
                 words -= {"return"}  # "urged them to *return to work*" asks for no handing back
+            for word in NOUN_TOPICS & words:
+                # "asked the Taliban to act against militants *sheltering* in Afghanistan" asks for no shelter
+                if all(t.pos_ == "VERB" for t in scope if t.lemma_.lower() == word):
+                    words -= {word}
             for word in OTHER_SENSES.keys() & words:
                 # "asked Canada to *withdraw* dozens of diplomats" asks for no pullback of troops,
                 # "before *releasing* a loan tranche" for no one's freedom
@@ -1423,6 +1427,9 @@ PREFERRED_EVENTS: dict[str, tuple[str, ...]] = {
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 
+# Words of the rules' topics that are what they name only as nouns: militants *sheltering*
+# somewhere, a plan *watered* down, a conflict *fuelled*.
+NOUN_TOPICS = frozenset({"shelter", "water", "fuel", "tank"})  # ("arm" is aid as a verb too: "urged the US to arm Kyiv")
 DIPLOMATIC_STAFF = frozenset({"diplomat", "ambassador", "envoy", "consul", "attache", "embassy", "staff", "accreditation"})
 # Words of the rules' topics and the things that, acted on, give them another sense.
 OTHER_SENSES = {
