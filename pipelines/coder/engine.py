@@ -373,10 +373,14 @@ class EventCoder:
             code = self._refined_code(rule, trigger, doc_actors.memo) or code
         sources = self._fill(rule, rule.source, trigger, doc_actors)
         if not sources and rule.pos == "noun" and trigger.dep_ in ("nsubj", "nsubjpass", "ROOT"):
+            # "calls *by the African Union* for a ceasefire have gone unheeded": the by-phrase of
+            # an event the sentence is about is its doer
+            if "prep:by" not in rule.target:
+                sources = self._fill(rule, ("prep:by",), trigger, doc_actors)
             # "the *Russian* invasion of Ukraine began…", "*Hamas* attacks continued", "a *police*
             # crackdown left ten dead": an event the sentence is about (not one it refers to:
             # "complained over Somali incursions" is the complaint)
-            sources = tuple(doc_actors.modifier_actors(trigger))
+            sources = sources or tuple(doc_actors.modifier_actors(trigger))
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
         sources = self._own_place(sources, doc_actors)

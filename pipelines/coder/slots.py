@@ -84,7 +84,10 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
             return children(trigger.head.head, "nsubjpass")
         return []
     if kind == "between":
-        return prep_objects(trigger, "between")
+        if not (between := prep_objects(trigger, "between")) and is_noun and trigger.dep_ in ("nsubjpass", "dobj"):
+            # "talks *were held between* Indian and Chinese commanders": on the light verb
+            between = prep_objects(trigger.head, "between")
+        return between
     if kind == "parties":
         # "Rwanda and Congo held *talks brokered* by Angola", "agreed to a truce mediated by
         # Egypt": a participle on a noun names those whose talks or deal it is
