@@ -1050,6 +1050,13 @@ def _protest_purposes(
                 refined[id(protest)] = code
 
     for event in protests:
+        # "recalled its ambassador *in protest at* Paris's stance", "went on strike in protest
+        # against pay cuts": the act done in protest is the event, the protest its motive
+        if (verb := _motive_of(doc[event.trigger_index])) is not None and any(
+                other.trigger_index == verb.i and other.source.code == event.source.code
+                for other in (*events.values(), *fallbacks.values())):
+            dropped.add(id(event))
+    for event in protests:
         # "began a hunger strike *to protest* against X": the strike is the protest; what it is
         # for may give its kind
         outer = next((p for p in protests if p is not event and p.source.code == event.source.code
@@ -1143,6 +1150,15 @@ def _conjoined(one: Tok, other: Tok) -> bool:
         or (a.dep_ == "advcl" and a.tag_ == "VBG" and (a.head == b or (b.dep_ == "dobj" and a.head == b.head)))
         for a, b in ((one, other), (other, one))
     )
+
+
+def _motive_of(noun: Tok) -> Tok | None:
+    """The verb a bare "in protest" phrase gives the motive of: "recalled its ambassador *in
+    protest* at…" → recalled ("staged a rally in *the* capital" names a place, not a motive)."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "in" or noun.kids and any(dep in ("det", "poss") for dep, _ in noun.kids):
+        return None
+    verb = noun.head.head
+    return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _purpose_of(action: Tok, protest: Tok) -> bool:
