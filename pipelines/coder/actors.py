@@ -559,9 +559,10 @@ class DocActors:
         named with that noun in an earlier sentence, when every earlier such noun named the same
         actor. (Not "the government" or "the police": those are mostly the story's own.)
         "The soldiers" and "the troops" are those named before with either word, in this sentence
-        too: "Israeli troops raided Nablus … gunmen opened fire on *the soldiers*"."""
+        too: "Israeli troops raided Nablus … gunmen opened fire on *the soldiers*". Armed men
+        named again ("*the rebels*") are those named so before, not of whoever speaks of them."""
         lemma = token.lemma_.lower()
-        if (lemma not in ENVOY_NOUNS and lemma not in TROOP_NOUNS) or [t.lower_ for t in token.lefts] != ["the"]:
+        if (lemma not in ENVOY_NOUNS and lemma not in TROOP_NOUNS and lemma not in ARMED_NOUNS) or [t.lower_ for t in token.lefts] != ["the"]:
             return []
         if any(dep not in ("relcl", "punct") for dep, kid in token.kids if kid.i > token.i):
             return []  # ("the soldiers, *who* returned fire"; not "the soldiers *of Mali*")
@@ -1145,6 +1146,8 @@ class _Found:
 
 # Soldiers named again as "the soldiers" or "the troops": "Israeli troops … fired on *the soldiers*".
 TROOP_NOUNS = frozenset({"soldier", "troop", "troops", "trooper", "paratrooper", "marine"})
+# Armed men named again: "accused Kyiv of backing *Malian* rebels … Kyiv provided *the rebels*…".
+ARMED_NOUNS = frozenset({"rebel", "militant", "insurgent", "separatist", "jihadist", "gunman", "fighter", "attacker"})
 # People sent by someone, who stay theirs when named again: "the UN envoy … the envoy".
 ENVOY_NOUNS = frozenset({"envoy", "ambassador", "emissary", "mediator", "negotiator", "delegation", "delegate",
                          "spokesman", "spokeswoman", "spokesperson", "representative", "inspector", "monitor",

@@ -243,6 +243,8 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
             return Mood("blocked", f"not done yet ('{governor.text} yet to')")  # "have yet to hold talks"
         if current.dep_ == "xcomp" and lemma in rules.word_class("irrealis_verbs"):
             return Mood("blocked", f"wished or requested, not done ('{governor.text}')")
+        if current.dep_ == "xcomp" and lemma in rules.word_class("hedge_verbs"):
+            return Mood("blocked", f"how it looked, not stated as done ('{governor.text} to')")
         if current.dep_ == "xcomp" and lemma in rules.word_class("intent_verbs"):
             # "the US must be ready to mediate" is a demand, not an intention
             holder = governor.head if governor.dep_ == "acomp" else governor

@@ -16,8 +16,9 @@ clauses (`repaired` lists the words moved):
   (`_object_out_of_predicate`);
 - a finite verb read as a conjunct of an infinitive is the conjunct of the verb the infinitive
   completes (`_finite_conjunct_out_of_infinitive`);
-- a verb of demanding read as a conjunct of a reported past perfect ("said the attackers *had
-  used* Afghan soil and *demanded*…") is the speaker's (`_demand_out_of_reported_clause`);
+- a verb of demanding read as a conjunct of a reported past perfect or past passive ("said the
+  attackers *had used* Afghan soil and *demanded*…") is the speaker's
+  (`_demand_out_of_reported_clause`);
 - a subject split in two ("[Sudan's paramilitary] [Rapid Support Forces] shelled…") is joined
   again (`_join_split_subject`);
 - a sentence read as one noun phrase ("[Israeli air strikes killed 12 people]") is a clause again
@@ -399,14 +400,16 @@ def _finite_conjunct_out_of_infinitive(verb: Tok) -> int | None:
 def _demand_out_of_reported_clause(verb: Tok) -> int | None:
     """Repair a verb of demanding the parser coordinated with the verb of a reported clause: "the
     office said [the attackers had used Afghan soil and *demanded* that Kabul act]". A verb of
-    demanding or warning with no subject of its own, after a past perfect that reports what
-    someone said, is the speaker's: coordinated with "said". Returns its position, if moved."""
+    demanding or warning with no subject of its own, after a past perfect or a past passive that
+    reports what someone said, is the speaker's: coordinated with "said". Returns its position,
+    if moved."""
     reported = verb.head
     speaker = reported.head
     if verb.lemma_.lower() not in REPORTED_DEMAND_VERBS or verb.tag_ != "VBD" or reported.dep_ != "ccomp" or speaker is reported:
         return None
-    if not any(dep == "aux" and kid.lower_ == "had" for dep, kid in reported.kids) or speaker.tag_ != "VBD":
-        return None
+    if speaker.tag_ != "VBD" or not any(
+            (dep == "aux" and kid.lower_ == "had") or (dep == "auxpass" and kid.lower_ in ("was", "were")) for dep, kid in reported.kids):
+        return None  # (a past perfect, or a past passive: "denied that Afghan soil *was used* … and urged")
     if any(dep in ("nsubj", "nsubjpass", "aux", "auxpass") for dep, _ in verb.kids):
         return None
     reported.kids.remove(("conj", verb))

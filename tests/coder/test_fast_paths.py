@@ -214,6 +214,10 @@ def test_a_demand_after_a_reported_clause_is_the_speakers(coder: EventCoder) -> 
     assert parsed.repaired == [warned.i] and (warned.dep_, warned.head) == ("conj", said)
     # what the reported clause itself says is left as it is
     assert not Parsed(coder.nlp("The ministry said the troops had shelled the town and killed ten people.")).repaired
+    # after a reported past passive too: "denied that [its soil was used … and *urged* Pakistan…]"
+    parsed = Parsed(coder.nlp("Kabul denied that its soil was used for the attack and urged Pakistan to talk."))
+    denied, urged = parsed[1], parsed[11]
+    assert urged.text == "urged" and parsed.repaired == [urged.i] and (urged.dep_, urged.head) == ("conj", denied)
 
 
 def test_an_infinitive_keeps_its_infinitive_conjunct(coder: EventCoder) -> None:
