@@ -987,6 +987,8 @@ class DocActors:
             return list(group.refers_to)
         # "talks mediated *by Angola* … the two leaders": the third party is not one of the two
         parties = [c for c in dict.fromkeys(c for p, c, _ in reversed(self._named) if p < mention.start and not self._third_party(p))]
+        if group.count != 2:  # "the three countries": the last three named
+            return sorted(parties[: group.count]) if len(parties) >= group.count else []
         if len(parties) >= 2:
             # The two of the last event between two of them ("Erdogan hosted Orban … Orban said
             # Hungary opposed sanctions on Russia … *the two leaders* signed…": Turkey and

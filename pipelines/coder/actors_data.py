@@ -93,11 +93,12 @@ class ContextAlias:
 
 @dataclass(frozen=True)
 class GroupAlias:
-    """A phrase naming several countries; empty `refers_to` = the two most recently named."""
+    """A phrase naming several countries; empty `refers_to` = the `count` most recently named."""
 
     text: str
     refers_to: tuple[str, ...]
     agent: str | None = None  # "the two leaders": each country's GOV
+    count: int = 2  # "the three countries": the last three named
 
 
 @dataclass(frozen=True)
@@ -568,7 +569,7 @@ def _alias(path: Path, node: _Node, country_codes: set[str], seen: _Seen) -> Con
 
 
 def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen, agent_codes: set[str] = frozenset()) -> GroupAlias:
-    fields = _mapping(path, node, "a group", {"text", "refers_to", "agent"}, {"text"})
+    fields = _mapping(path, node, "a group", {"text", "refers_to", "agent", "count"}, {"text"})
     text = _text(path, fields["text"], "group text")
     items = _sequence(path, fields.get("refers_to"), "refers_to")
     refers_to = tuple(_country_ref(path, item, country_codes, "refers_to") for item in items)
@@ -579,7 +580,13 @@ def _group(path: Path, node: _Node, country_codes: set[str], seen: _Seen, agent_
     agent = _text(path, fields["agent"], "agent") if "agent" in fields else None
     if agent is not None and agent not in agent_codes:
         raise DictionaryError(path, fields["agent"].line, f"group '{text}': unknown agent code '{agent}'")
-    return GroupAlias(text, refers_to, agent)
+    count = 2
+    if "count" in fields:
+        node = fields["count"]
+        if node.kind != "int" or int(node.value) < 2 or refers_to:
+            raise DictionaryError(path, node.line, f"group '{text}': count must be a whole number of two or more, without refers_to")
+        count = int(node.value)
+    return GroupAlias(text, refers_to, agent, count)
 
 
 # --- named actors ------------------------------------------------------------------------------

@@ -436,6 +436,14 @@ def test_a_groups_agent_must_be_an_agent_code(tmp_path: Path) -> None:
     assert "unknown agent code 'LEADER'" in error.message
 
 
+@pytest.mark.parametrize("count", ["three", "1", "2.5"])
+def test_a_groups_count_must_be_a_whole_number_of_two_or_more(tmp_path: Path, count: str) -> None:
+    context = f"groups:\n  - text: the three countries\n    count: {count}\n"
+    error = load_error(write_dictionary(tmp_path, context=context))
+    assert (Path(error.path).name, error.line) == ("context.yaml", 3)
+    assert "count must be a whole number of two or more" in error.message
+
+
 def test_regions_are_places_of_one_country_and_never_actors(tmp_path: Path, shipped: ActorDictionary) -> None:
     assert "Darfur" in shipped.country("SDN").regions and "Crimea" in shipped.country("UKR").regions
     countries = (

@@ -73,6 +73,12 @@ def test_document_context_resolves_the_north_and_the_south(code) -> None:
     assert ("PRK", "KOR", "125") in code(text)
 
 
+def test_the_three_countries_refers_back_to_the_last_three_named(code) -> None:
+    text = "Laos fired on a patrol, drawing protests from Cambodia, Thailand and Vietnam. The three countries agreed to hold talks."
+    meetings = {frozenset((s, t)) for s, t, c in code(text) if c == "036"}
+    assert meetings == {frozenset(p) for p in (("KHM", "THA"), ("KHM", "VNM"), ("THA", "VNM"))}
+
+
 def test_the_two_countries_refers_back_to_the_last_two_named(code) -> None:
     text = "Chad sent envoys to Sudan.\nThe two countries' officials met in the capital."
     assert {frozenset((s[:3], t[:3])) for s, t, c in code(text) if c.startswith("04")} == {frozenset(("TCD", "SDN"))}
