@@ -773,9 +773,10 @@ class EventCoder:
                 # "struck targets *in Syria*": the parser may hang the site's place on the verb
                 tokens += [place for prep in LOCATIVE_PREPS for place in prep_objects(trigger, prep)]
         elif slot == "xcomp_place":
-            # "threatened to attack *Odesa*", "threatened to launch an offensive *in Rafah*"
+            # "threatened to attack *Odesa*", "threatened to launch an offensive *in Rafah*", "allowed
+            # [aid trucks to enter *Gaza*]" (an infinitive with a subject of its own)
             tokens = []
-            for x in children(trigger, "xcomp"):
+            for x in [*children(trigger, "xcomp"), *(c for c in children(trigger, "ccomp") if is_infinitive(c))]:
                 obj = direct_object(x)
                 tokens += [obj, *(o for prep in ("of", "in", "on", "against") for o in prep_objects(obj, prep))] if obj is not None else []
                 tokens += [o for prep in ("in", "on", "against") for o in prep_objects(x, prep)]
