@@ -74,8 +74,9 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
             clauses = [c for p in children(clause, "prep") for o in children(p, "pobj") for c in children(o, "acl") if _marked(c, ("that",))]
         return [s for c in clauses for s in _present(own_subject(c))]
     if kind == "condition_subject":
-        # "threatened to strike *unless Israel* rescinded…": whom the condition is put to
-        verbs = (clause, *children(clause, "xcomp"))
+        # "threatened to strike *unless Israel* rescinded…", "warned that it would respond *if
+        # Finland* joined NATO": whom the condition is put to
+        verbs = (clause, *children(clause, "xcomp", "ccomp"))
         conditions = [c for verb in verbs for c in children(verb, "advcl") if _marked(c, CONDITION_MARKS)]
         return [s for c in conditions for s in _present(own_subject(c))]
     if kind == "passive_subject":
