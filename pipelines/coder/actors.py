@@ -506,6 +506,8 @@ class DocActors:
         if token.lemma_.lower() in OPPONENT_NOUNS and (found.agent is None or found.agent in SUPPORTERS_OF):
             # "opponents of the government", "critics of the president": the opposition
             agent = "OPP"
+        elif token.lemma_.lower() in RIVAL_NOUNS and found.agent in SUPPORTERS_OF:
+            agent = "OPP"  # "Erdogan's main *rival*" (not "India's rival": a state's rival is another state)
         elif own_agent is None and token.lemma_.lower() in SUPPORTER_NOUNS:
             # "supporters of former President Ben Bella" are in opposition, "supporters of the
             # president" are people, not the government.
@@ -1170,6 +1172,7 @@ STATE_OFFICES = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "SPY"})
 FORMER_WORDS = frozenset({"former", "ex", "ex-", "retired", "erstwhile", "onetime", "one-time", "ousted", "deposed",
                           "toppled", "overthrown", "exiled"})
 OPPONENT_NOUNS = frozenset({"opponent", "critic"})
+RIVAL_NOUNS = frozenset({"rival", "challenger"})  # in opposition only to a leader or an office
 SUPPORTERS_OF = {"GOV": "CVL", "MIL": "CVL", "COP": "CVL", "LEG": "CVL", "JUD": "CVL", "SPY": "CVL", "ELI": "OPP"}
 # Nouns whose agent adjective says who: a body of people ("a militant group"), an attack by them
 # ("a jihadist assault", "militant attacks"), one of their roles ("a separatist leader", "a rebel

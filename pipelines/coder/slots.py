@@ -268,9 +268,11 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
         return _present(subject_of(noun.head.head, rules))  # "is on an official visit to Laos"
     if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS and noun.head.head.pos_ == "VERB":
         verb = noun.head.head
-        if children(verb, "nsubjpass", "auxpass") or (noun.head.lower_ == "for" and direct_object(verb) is not None):
+        if children(verb, "nsubjpass", "auxpass") or (noun.head.lower_ in ("for", "at") and direct_object(verb) is not None):
             # "was wounded in the attack", "vowed revenge for the killing", "arrested them for
-            # the attack": the subject suffered it or answers for it, it did not do it
+            # the attack": the subject suffered it or answers for it, it did not do it; "arrested
+            # the opposition leader *at a rally*", "fired tear gas at a rally": acted on someone
+            # there, not one of those rallying (who "spoke at a rally")
             return []
         return _present(subject_of(verb, rules))
     if (noun.dep_ == "pobj" and noun.head.lower_ in TIME_PREPS and noun.head.head.pos_ == "VERB"
