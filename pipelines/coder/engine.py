@@ -1052,9 +1052,13 @@ def _protest_purposes(
 
     for event in protests:
         # "recalled its ambassador *in protest at* Paris's stance", "went on strike in protest
-        # against pay cuts": the act done in protest is the event, the protest its motive
-        if (verb := _motive_of(doc[event.trigger_index])) is not None and any(
+        # against pay cuts": the act done in protest is the event, the protest its motive.
+        # "Police arrested ten people *in a protest*": force used on those at a protest (CAMEO
+        # roots 15-20) by someone the parse would make one of the protesters.
+        noun = doc[event.trigger_index]
+        if (verb := _setting_verb(noun)) is not None and any(
                 other.trigger_index == verb.i and other.source.code == event.source.code
+                and (_bare(noun) or other.event_code[:2] in MATERIAL_CONFLICT_ROOTS)
                 for other in (*events.values(), *fallbacks.values())):
             dropped.add(id(event))
     for event in protests:
@@ -1153,13 +1157,19 @@ def _conjoined(one: Tok, other: Tok) -> bool:
     )
 
 
-def _motive_of(noun: Tok) -> Tok | None:
-    """The verb a bare "in protest" phrase gives the motive of: "recalled its ambassador *in
-    protest* at…" → recalled ("staged a rally in *the* capital" names a place, not a motive)."""
-    if noun.dep_ != "pobj" or noun.head.lower_ != "in" or noun.kids and any(dep in ("det", "poss") for dep, _ in noun.kids):
+def _setting_verb(noun: Tok) -> Tok | None:
+    """The verb whose in- or at-phrase the noun is: "recalled its ambassador *in protest*",
+    "arrested ten people *in a protest*" → the verb."""
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("in", "at"):
         return None
     verb = noun.head.head
     return verb if verb.pos_ in ("VERB", "AUX") else None
+
+
+def _bare(noun: Tok) -> bool:
+    """A noun with no article or possessor: "in *protest*" gives a motive ("in *the* capital", "in
+    *a* protest" a setting)."""
+    return not any(dep in ("det", "poss") for dep, _ in noun.kids)
 
 
 def _purpose_of(action: Tok, protest: Tok) -> bool:
