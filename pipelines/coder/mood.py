@@ -50,7 +50,7 @@ def question(sentence: Segment) -> bool:
 def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
     """Decide the mood of a trigger token from its clause and the clauses governing it."""
     clause = _clause_of(trigger, is_noun)
-    if is_noun and (alleged := _alleged_noun(trigger, rules)) is not None:
+    if is_noun and (alleged := _alleged_noun(trigger, rules) or _asked_for_noun(trigger, rules)) is not None:
         return alleged
     if clause is None:
         if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
@@ -165,6 +165,15 @@ def _alleged_noun(noun: Tok, rules: RuleSet) -> Mood | None:
     """ "allegations *of* torture", "reports of attacks on civilians" (see `_alleged`)."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in rules.word_class("allegation_nouns"):
         return Mood("blocked", f"alleged ('{noun.head.head.text} of'), not stated as fact")
+    return None
+
+
+def _asked_for_noun(noun: Tok, rules: RuleSet) -> Mood | None:
+    """ "renewed its *demand for* the withdrawal of US forces", "*calls for* talks": what a noun of
+    asking is for is not done (the noun's own rule codes the demand)."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "NOUN" and (
+            noun.head.head.lemma_.lower() in rules.word_class("irrealis_verbs")):
+        return Mood("blocked", f"asked for ('{noun.head.head.text} for'), not done")
     return None
 
 
