@@ -594,3 +594,15 @@ def test_we_in_a_quotation_is_its_speaker(code) -> None:
     # outside a quotation "we" names no one, and "US" is no pronoun
     assert code("The minister said we should impose sanctions on Belarus.") == set()
     assert code('"The US will impose new sanctions on Belarus," the Lithuanian president said.') == {("USA", "BLR", "1312")}
+
+
+def test_what_a_noun_of_asking_is_for_is_not_done(code) -> None:
+    # the demand is coded, against those to pull back; the withdrawal itself did not happen
+    assert code("Niger renewed its demand for the withdrawal of French troops.") == {("NER", "FRAMIL", "1056")}
+
+
+def test_force_used_at_a_protest_makes_nobody_a_protester(code) -> None:
+    assert code("Police arrested ten people in a protest in Nairobi.") == {("KENCOP", "KENCVL", "173")}
+    assert code("Police arrested the opposition leader at a rally in Nairobi.") == {("KENCOP", "KENOPP", "173")}
+    # who speaks at a rally takes part in it
+    assert ("KENOPP", "KENGOV", "141") in code("The opposition leader spoke at a rally in Nairobi.")
