@@ -151,12 +151,15 @@ def _alleged(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
 
 def _charged_with(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | None:
     """ "accused the army *of killing* civilians", "blamed Serbia *for attacking*…", "thanked Germany
-    *for sending*…": a gerund after of/for on a verb with an object is that object's act, as the
-    subject says it (an accusation, a reason), not the subject's own."""
+    *for sending*…", "lashed out at Algeria *for jailing*…": a gerund after of/for on a verb with
+    an object (or an at/on/against phrase) is that object's act, as the subject says it (an
+    accusation, a reason), not the subject's own."""
     if clause.dep_ != "pcomp" or clause.head.lower_ not in ("of", "for"):
         return None
     governor = clause.head.head
-    if governor.pos_ in ("VERB", "AUX") and direct_object(governor) is not None:
+    if governor.pos_ in ("VERB", "AUX") and (direct_object(governor) is not None or any(
+            dep == "prep" and prep.lower_ in ("at", "on", "against") and any(d == "pobj" for d, _ in prep.kids)
+            for dep, prep in kids(governor) if prep is not clause.head)):
         return Mood("blocked", f"what '{governor.text}' says its object did ('{clause.head.text} {clause.text}')")
     return None
 
