@@ -71,7 +71,7 @@ ONSET_VERBS = frozenset({"go", "embark"})  # "go on strike", "embark on a hunger
 HOLDING_VERBS = frozenset({"hold", "detain", "jail", "imprison", "arrest", "capture", "kidnap", "abduct", "seize"})
 HOLDING_CODES = ("173", "181")  # arrests and detentions, abductions: whoever did them holds the people
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
-LOCATIVE_PREPS = ("in", "inside", "near", "outside")  # where a site hit is: "a refinery *inside* Russia"
+SITE_PREPS = ("in", "inside", "near", "outside")  # where a site hit is: "a refinery *inside* Russia"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
 PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "aimed_place", "xcomp_place"})  # a named place as the state whose territory it is
 AIMED_PREPS = ("at", "on", "into", "toward", "towards", "against")  # what a projectile is fired at (`aimed_place`)
@@ -769,9 +769,9 @@ class EventCoder:
             tokens = [obj, *prep_objects(obj, "of"), *prep_objects(obj, "over")] if obj is not None else []
             if obj is not None and obj.pos_ == "NOUN":
                 # "struck a power plant *in Lviv*": a site hit in a named place is that state's
-                tokens += [place for prep in LOCATIVE_PREPS for place in prep_objects(obj, prep)]
+                tokens += [place for prep in SITE_PREPS for place in prep_objects(obj, prep)]
                 # "struck targets *in Syria*": the parser may hang the site's place on the verb
-                tokens += [place for prep in LOCATIVE_PREPS for place in prep_objects(trigger, prep)]
+                tokens += [place for prep in SITE_PREPS for place in prep_objects(trigger, prep)]
         elif slot == "xcomp_place":
             # "threatened to attack *Odesa*", "threatened to launch an offensive *in Rafah*", "allowed
             # [aid trucks to enter *Gaza*]" (an infinitive with a subject of its own)

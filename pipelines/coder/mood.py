@@ -50,8 +50,8 @@ def question(sentence: Segment) -> bool:
 def mood_of(trigger: Tok, rules: RuleSet, is_noun: bool, is_modal_rule: bool = False) -> Mood:
     """Decide the mood of a trigger token from its clause and the clauses governing it."""
     clause = _clause_of(trigger, is_noun)
-    if is_noun and (alleged := _alleged_noun(trigger, rules) or _asked_for_noun(trigger, rules)) is not None:
-        return alleged
+    if is_noun and (not_done := _alleged_noun(trigger, rules) or _asked_for_noun(trigger, rules)) is not None:
+        return not_done
     if clause is None:
         if trigger.dep_ == "nsubj" and trigger.head.pos_ in ("VERB", "AUX"):
             return _noun_as_subject(trigger, trigger.head)
@@ -185,8 +185,8 @@ def _negated(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
     if modal:
         return None
     if negated(clause) or (trigger != clause and negated(trigger)):
-        if aux_words(clause) & REFUSAL_AUX:  # "Israel *will not* negotiate with Hamas"
-            return Mood(REFUSED, f"refused ('not' on '{clause.text}' with '{sorted(aux_words(clause) & REFUSAL_AUX)[0]}')")
+        if refusal := aux_words(clause) & REFUSAL_AUX:  # "Israel *will not* negotiate with Hamas"
+            return Mood(REFUSED, f"refused ('not' on '{clause.text}' with '{sorted(refusal)[0]}')")
         return Mood("negated", f"negated ('not' on '{clause.text}')")
     return None
 
