@@ -73,7 +73,7 @@ HOLDING_CODES = ("173", "181")  # arrests and detentions, abductions: whoever di
 HELD_AT_HOME = frozenset({"OPP", "CVL", "MED", "HRI", "EDU", "LAB", "REL", "AGR"})
 SITE_PREPS = ("in", "inside", "near", "outside")  # where a site hit is: "a refinery *inside* Russia"
 PLACE_PEOPLE = "CVL"  # the people of a place that was hit ("bombed a village in Sagaing")
-PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "aimed_place", "xcomp_place"})  # a named place as the state whose territory it is
+PLACE_SLOTS = frozenset({"object_place", "from_place", "hit_place", "subtree_hit_place", "aimed_place", "xcomp_place"})  # a named place as the state whose territory it is
 AIMED_PREPS = ("at", "on", "into", "toward", "towards", "against")  # what a projectile is fired at (`aimed_place`)
 # "the mayor *of* Istanbul", "gunmen *in* Kirkuk": prepositions whose named place an agent is of.
 OWN_PLACE_PREPS = frozenset({"of", "in", "at", "near", "from"})
@@ -759,7 +759,8 @@ class EventCoder:
         power plant in Lviv", "an air strike on Kharkiv": a named place that is no actor itself
         stands for the state whose territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of";
-        `hit_place` those of "on" and "against" (and of "of" on a noun); `aimed_place` those of
+        `hit_place` those of "on" and "against" (and of "of" on a noun), `subtree_hit_place` those
+        anywhere in the trigger's phrase; `aimed_place` those of
         at/on/into/toward on the trigger, its object and what the object counts ("fired dozens of
         rockets *at Tel Aviv*"); `xcomp_place` the object of the complement verb and the
         in/on/against phrases of it and of its object."""
@@ -789,6 +790,9 @@ class EventCoder:
             if trigger.lemma_.lower() in self.rules.word_class("military_operations"):
                 # "launched a military operation *in northern Syria*"
                 tokens += [o for head in heads for o in prep_objects(head, "in")]
+        elif slot == "subtree_hit_place":
+            # "claimed responsibility for the rocket attack *on Tel Aviv*": anywhere in the phrase
+            tokens = [o for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ in ("on", "against") for o in children(t, "pobj")]
         elif slot == "aimed_place":
             # "fired rockets *at Tel Aviv*", "launched dozens of drones *at Kyiv*"
             heads = [trigger]
