@@ -760,7 +760,7 @@ class EventCoder:
         stands for the state whose territory it is (a bare country).
         `object_place` reads the direct object; `from_place` the objects of "from" and "(out) of";
         `hit_place` those of "on" and "against" (and of "of" on a noun), `subtree_hit_place` those
-        anywhere in the trigger's phrase; `aimed_place` those of
+        of the nearest such phrase in the trigger's phrase (as `subtree_prep:on` finds them); `aimed_place` those of
         at/on/into/toward on the trigger, its object and what the object counts ("fired dozens of
         rockets *at Tel Aviv*"); `xcomp_place` the object of the complement verb and the
         in/on/against phrases of it and of its object."""
@@ -791,8 +791,9 @@ class EventCoder:
                 # "launched a military operation *in northern Syria*"
                 tokens += [o for head in heads for o in prep_objects(head, "in")]
         elif slot == "subtree_hit_place":
-            # "claimed responsibility for the rocket attack *on Tel Aviv*": anywhere in the phrase
-            tokens = [o for t in about_scope(trigger) if t.dep_ == "prep" and t.lower_ in ("on", "against") for o in children(t, "pobj")]
+            # "claimed responsibility for the rocket attack *on Tel Aviv*": deeper in the phrase
+            is_noun = trigger.pos_ in ("NOUN", "PROPN")
+            tokens = [o for word in ("on", "against") for o in slot_tokens(f"subtree_prep:{word}", trigger, self.rules, is_noun)]
         elif slot == "aimed_place":
             # "fired rockets *at Tel Aviv*", "launched dozens of drones *at Kyiv*"
             heads = [trigger]
