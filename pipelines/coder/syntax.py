@@ -213,14 +213,21 @@ def governors(token: Tok) -> Iterator[Tok]:
 def governing_verb(noun: Tok) -> Tok | None:
     """The verb whose object a noun is: "held their first meeting" → held; also through a
     measure noun: "launched 10 days *of* war games", "staged a wave *of* protests"."""
-    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in MEASURE_NOUNS:
-        noun = noun.head.head
+    noun = measured(noun)
     head = noun.head
     if noun.dep_ in ("dobj", "obj", "nsubjpass", "attr") and head.pos_ in ("VERB", "AUX"):
         return head
     if noun.dep_ in ("dobj", "obj") and is_infinitive(head):
         return head  # "offered to *host* talks" with "host" tagged a noun: "to" and an object make it a verb
     return None
+
+
+def measured(noun: Tok) -> Tok:
+    """The measure noun a nominal event is counted by ("two rounds *of* talks"), which stands in
+    the clause where the event would; else the noun itself."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in MEASURE_NOUNS:
+        return noun.head.head
+    return noun
 
 
 # Nouns that count or measure a nominal event: "two rounds of talks", "a series of attacks".

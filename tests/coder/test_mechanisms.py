@@ -27,6 +27,14 @@ def test_symmetric_meeting_of_a_plural_subject(code) -> None:
     assert {frozenset((s, t)) for s, t, c in events if c.startswith("04")} == {frozenset(("GHA", "TGO"))}
 
 
+def test_talks_counted_by_a_measure_noun_are_held_by_the_clause_subject(code) -> None:
+    # "after two days *of* talks": the measure noun stands where "after talks" would
+    assert code("Ghana and Togo signed a border accord after three days of talks.") >= {("GHA", "TGO", "040")}
+    assert ("GHAGOV", "TGOGOV", "040") in code(
+        "Following a round of talks with Togolese officials, Ghana's president praised the border accord.")
+    assert code("Ghana signed a border accord after three days of fighting.") == set()
+
+
 def test_possessive_proposal_names_the_target(code) -> None:
     assert ("VNM", "CHN", "125") in code("Vietnam rejected China's offer to hold talks on fishing rights.")
 
