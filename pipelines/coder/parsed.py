@@ -32,6 +32,9 @@ clauses (`repaired` lists the words moved):
   Tbilisi *hurled* fireworks]") is the sentence's verb (`_clause_out_of_place_phrase`);
 - a preposition that is a copula's predicate ("Russian agents *were behind* the bombing") is read
   as an adjective would be, the predicate (`_predicate_preposition`);
+- a noun after a preposition read as the subject of the participle after it ("fired tear gas at
+  [*students* marching] on parliament") is the preposition's object, the participle its modifier
+  (`_object_out_of_gerund`);
 - "outside" read as an adjective of the place after it ("dispersed [the crowd outside
   parliament]", the crowd a modifier of "parliament") says where the noun before it is
   (`_place_out_of_modifier`).
@@ -207,8 +210,8 @@ class Parsed:
             token.pos_ = labels.get(pos) or _label(strings, pos)
             token.dep_ = labels.get(dep) or _label(strings, dep)
             tokens.append(token)
-        objects, subjects, modifiers, predicates, conjuncts, clauses, tails, appeals, verb_modifiers, locatives, preps = (
-            [], [], [], [], [], [], [], [], [], [], [])
+        objects, subjects, modifiers, predicates, conjuncts, clauses, tails, appeals, verb_modifiers, locatives, preps, gerunds = (
+            [], [], [], [], [], [], [], [], [], [], [], [])
         for token, offset in zip(tokens, array[:, _HEAD].tolist()):
             head = tokens[token.i + offset - 2 * _HEAD_SIGN if offset >= _HEAD_SIGN else token.i + offset]
             token.head = head
@@ -236,6 +239,8 @@ class Parsed:
                     locatives.append(token)
                 elif token.dep_ == "prep" and token.lower_ in PREDICATE_PREPOSITIONS:
                     preps.append(token)
+                elif token.dep_ == "pcomp" and token.pos_ == "VERB" and head.pos_ == "ADP" and token.tag_ == "VBG":
+                    gerunds.append(token)
         self.tokens = tokens
         self.repaired = [i for token in objects[1:] if (i := _join_split_object(token)) is not None]
         self.repaired += [i for token in subjects[1:] if (i := _join_split_subject(token)) is not None]
@@ -249,6 +254,7 @@ class Parsed:
         self.repaired += [i for token in verb_modifiers if (i := _clause_out_of_modifier(token)) is not None]
         self.repaired += [i for token in locatives if (i := _place_out_of_modifier(token)) is not None]
         self.repaired += [i for token in preps if (i := _predicate_preposition(token)) is not None]
+        self.repaired += [i for token in gerunds if (i := _object_out_of_gerund(token)) is not None]
         self.sents = [Segment(self, sent.start, sent.end) for sent in doc.sents] if tokens else []
         for sentence in self.sents:
             for token in tokens[sentence.start : sentence.end]:
@@ -616,3 +622,19 @@ def _predicate_preposition(word: Tok) -> int | None:
     copula.kids[copula.kids.index(("prep", word))] = ("acomp", word)
     word.dep_, word.pos_ = "acomp", "ADJ"
     return word.i
+
+
+def _object_out_of_gerund(verb: Tok) -> int | None:
+    """Repair a preposition's object the parser read as the subject of a gerund clause: "fired
+    tear gas at [students *marching*] toward the palace", "opened fire on [crowds *fleeing*]". The
+    noun is what the preposition governs, as in "fired at students who were marching"; the
+    participle says what they were doing. Returns the noun's position, if moved."""
+    prep = verb.head
+    subject = next((kid for dep, kid in verb.kids if dep == "nsubj"), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN") or not prep.i < subject.i < verb.i:
+        return None
+    verb.kids.remove(("nsubj", subject))
+    prep.kids[prep.kids.index(("pcomp", verb))] = ("pobj", subject)
+    subject.dep_, subject.head, verb.dep_, verb.head = "pobj", prep, "acl", subject
+    subject.kids = sorted([*subject.kids, ("acl", verb)], key=lambda pair: pair[1].i)
+    return subject.i

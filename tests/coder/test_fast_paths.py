@@ -347,3 +347,16 @@ def test_a_preposition_said_of_a_subject_is_read_as_its_predicate(coder: EventCo
     # a place behind something, or "behind" on any verb but a copula, stays a preposition
     assert not Parsed(coder.nlp("The soldiers hid behind the wall.")).repaired
     assert not Parsed(coder.nlp("Behind the talks was a deal on gas.")).repaired
+
+
+def test_a_nouns_gerund_after_a_preposition_is_its_modifier(coder: EventCoder) -> None:
+    """ "fired tear gas at [students marching] toward the palace": the small model reads the
+    students as the subject of a clause "marching…" that "at" governs, so nobody is fired at; the
+    students are the object of "at", and "marching" says what they were doing."""
+    parsed = Parsed(coder.nlp("Police fired tear gas at students marching toward the palace."))
+    at, students, marching = parsed[4], parsed[5], parsed[6]
+    assert parsed.repaired == [students.i]
+    assert (students.dep_, students.head) == ("pobj", at) and (marching.dep_, marching.head) == ("acl", students)
+    assert [t.i for t in parsed[1].subtree] == list(range(len(parsed)))
+    # a gerund with no subject of its own stays the preposition's clause
+    assert not Parsed(coder.nlp("After meeting the king, the envoy flew home.")).repaired
