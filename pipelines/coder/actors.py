@@ -270,6 +270,8 @@ class ActorFinder:
                     found.append((start, end, template))
         found = [item for item in found if item[2].kind not in ("capital", "seat") or not _inside_longer_name(parse, item[0])]
         found += self._named_matches(parse, story_date)
+        # "*pro-Palestinian* protesters in London", "*anti-Russian* sentiment": a stance, not who they are
+        found = [item for item in found if not _after_stance_prefix(parse, item[0])]
         # Longest first; on a tie a context alias gives way ("the South" in "the South Korean
         # president" is "South Korean"), then the earlier match wins.
         found.sort(key=lambda item: (-(item[1] - item[0]), item[2].kind in CONTEXT_KINDS, item[0]))
@@ -1315,6 +1317,13 @@ def _inside_longer_name(doc: Parsed, start: int) -> bool:
     return start >= 2 and doc[start - 1].text in _NAME_PARTICLES and doc[start - 2].text[:1].isupper()
 
 
+def _after_stance_prefix(doc: Parsed, start: int) -> bool:
+    """A name after "pro-" or "anti-": "pro-Palestinian protesters" are for Palestine, not from it."""
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in STANCE_PREFIXES
+
+
+# Prefixes that make a name an attitude towards it: "pro-Kremlin", "anti-American".
+STANCE_PREFIXES = frozenset({"pro", "anti"})
 _NAME_PARTICLES = frozenset({"da", "de", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "el", "al"})
 
 

@@ -1271,8 +1271,8 @@ QUANTITY_HEADS = frozenset({
 
 
 def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
-    """The words an object condition matches, once per verb: the object's lemma, and the nouns
-    compounded before it: for a name its titles ("arrested opposition *leader* Ilya Petrov"),
+    """The words an object condition matches, once per verb: the object's lemma (whole when spaCy
+    split it at a hyphen: "a *sit-in*"), and the nouns compounded before it: for a name its titles ("arrested opposition *leader* Ilya Petrov"),
     for a thing its kind ("halted *aid* deliveries", "suspended *arms* sales")."""
     key = ("object", verb.i)
     if key not in memo:
@@ -1283,7 +1283,7 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
         # "freed dozens *of political prisoners*", "handed over two of its nationals": the counted
         objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS or o.pos_ == "NUM" for p in prep_objects(o, "of")]
         for obj in objects:
-            words.update((obj.lemma_.lower(), obj.lower_))  # as written too (see `_scope_lemmas`)
+            words.update((obj.lemma_.lower(), obj.lower_, *_hyphen_joined(obj)))  # as written too (see `_scope_lemmas`)
             words.update(w for c in obj.children if c.dep_ == "compound" for w in (c.lemma_.lower(), c.lower_))
         memo[key] = frozenset(words)
     return memo[key]

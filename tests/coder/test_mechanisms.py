@@ -127,6 +127,13 @@ def test_places_are_not_actors(code) -> None:
     assert events and all("CHN" not in (s[:3], t[:3]) for s, t, _ in events)
 
 
+def test_a_name_after_pro_or_anti_is_a_stance_not_a_nationality(code) -> None:
+    # "pro-Chilean activists in Lima" are Peruvians for Chile; without the prefix they are Chileans
+    assert code("Police in Lima arrested ten pro-Chilean activists.") == {("PERCOP", "PERCVL", "173")}
+    assert code("Police in Lima arrested ten anti-Chilean activists.") == {("PERCOP", "PERCVL", "173")}
+    assert code("Police in Lima arrested ten Chilean activists.") == {("PERCOP", "CHLCVL", "173")}
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
