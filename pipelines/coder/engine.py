@@ -36,7 +36,9 @@ from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, noun_agents, purpose_clauses, slot_tokens
 from pipelines.coder.syntax import (
     CLAUSE_DEPS,
+    RELATIVE_PRONOUNS,
     children,
+    claimant,
     clause_subject,
     direct_object,
     governing_verb,
@@ -580,7 +582,9 @@ class EventCoder:
             if not actors and slot == "situation_country":
                 actors = [a for token in tokens if (a := self._region_country(token, doc_actors)) is not None and a.country not in skip]
             if not actors and slot == "subject" and rule.code[:2] in MATERIAL_CONFLICT_ROOTS:
-                actors = [a for token in tokens if (a := self._implied_attacker(token, trigger, doc_actors)) is not None]
+                # "claimed responsibility for a bombing *that killed* 12 soldiers": the claimant's
+                actors = [a for token in tokens if (c := claimant(token)) is not None for a in _resolve_all(doc_actors, c, slot)]
+                actors = actors or [a for token in tokens if (a := self._implied_attacker(token, trigger, doc_actors)) is not None]
             if not actors and slot == "subject" and rule.code[:2] == COERCE_ROOT and (is_noun or _agentless_passive(trigger)):
                 # "were arrested in Cairo", "the arrest of the opposition leader sparked riots in Dakar"
                 actors = [a for a in (self._implied_authorities(trigger, doc_actors),) if a is not None]
@@ -1294,6 +1298,8 @@ def _subject_in(verb: Tok, words: frozenset[str]) -> bool:
     "a roadside *bomb* killed…", "were killed by an explosive *device*"."""
     heads = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     heads += [p for agent in children(verb, "agent") for p in children(agent, "pobj")]
+    if verb.dep_ == "relcl" and any(h.lower_ in RELATIVE_PRONOUNS for h in heads):
+        heads = [verb.head]  # "a suicide *bombing* that killed 12 soldiers": what "that" stands for
     if not heads and (inherited := clause_subject(verb)) is not None:
         heads = [inherited]  # "US *troops* began withdrawing": the governing clause's subject
     return any(

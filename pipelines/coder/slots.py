@@ -11,6 +11,7 @@ from pipelines.coder.parsed import Tok
 from pipelines.coder.rules import RuleSet
 from pipelines.coder.syntax import (
     children,
+    claimant,
     clause_subject,
     direct_object,
     governing_verb,
@@ -284,6 +285,8 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
         # "during a phone call": the one whose clause it sets in time took part (not for an attack
         # or an arrest, nor after calls for restraint)
         return _present(subject_of(place.head.head, rules))
+    if (claimed := claimant(noun)) is not None:
+        return [claimed]  # "the group claimed responsibility for the bombing"
     verb = governing_verb(noun)
     if verb is None or verb.lemma_.lower() not in rules.word_class("light_verbs"):
         return []

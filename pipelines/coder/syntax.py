@@ -222,6 +222,26 @@ def governing_verb(noun: Tok) -> Tok | None:
     return None
 
 
+# "claimed *responsibility* for the bombing", "took *credit* for the attack": whose the act is.
+RESPONSIBILITY_NOUNS = frozenset({"responsibility", "credit"})
+CLAIM_VERBS = frozenset({"claim", "accept", "take", "admit", "acknowledge"})
+
+
+def claimant(noun: Tok) -> Tok | None:
+    """Who claims a nominal act as theirs: "*al-Shabaab* claimed responsibility for the attack"
+    (with "for" on the noun of responsibility or, as the parser may hang it, on the verb). Not
+    one who denies it or has not claimed it."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "for":
+        return None
+    verb = noun.head.head
+    if verb.lemma_.lower() in RESPONSIBILITY_NOUNS and verb.dep_ == "dobj":
+        verb = verb.head
+    obj = direct_object(verb)
+    if verb.lemma_.lower() not in CLAIM_VERBS or obj is None or obj.lemma_.lower() not in RESPONSIBILITY_NOUNS or negated(verb):
+        return None
+    return clause_subject(verb)
+
+
 def measured(noun: Tok) -> Tok:
     """The measure noun a nominal event is counted by ("two rounds *of* talks"), which stands in
     the clause where the event would; else the noun itself."""

@@ -134,6 +134,15 @@ def test_a_name_after_pro_or_anti_is_a_stance_not_a_nationality(code) -> None:
     assert code("Police in Lima arrested ten Chilean activists.") == {("PERCOP", "CHLCVL", "173")}
 
 
+def test_an_attack_claimed_is_the_claimants(code) -> None:
+    # the bombing "that killed" them is the one claimed: its doer is the claimant, its code the bombing's
+    claimed = "Colombian rebels claimed responsibility for a car bombing that killed four soldiers in Cali."
+    assert code(claimed) == {("COLREB", "COLMIL", "1832")}
+    # denied, or no claim at all: an unidentified attacker
+    denied = "Colombian rebels denied responsibility for a car bombing that killed four soldiers in Cali."
+    assert code(denied) == code("A car bombing killed four soldiers in Cali.") == {("COLUAF", "COLMIL", "1832")}
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
