@@ -231,8 +231,8 @@ class Parsed:
                     clauses.append(token)
                 elif token.dep_ == "acl" and head.dep_ == "pobj" and token.tag_ in ("VBD", "VBN"):
                     tails.append(token)
-                elif token.dep_ == "advcl" and head.lemma_ in FOR_APPEAL_VERBS:
-                    appeals.append(token)
+                elif token.dep_ == "advcl" and (head.lemma_ in FOR_APPEAL_VERBS or head.pos_ == "VERB"):
+                    appeals.append(token)  # (on any verb: "renewed its *calls* for Israel to…", `_appeal_for_clause`)
                 elif token.dep_ == "amod" and token.pos_ == "VERB" and head.dep_ in ("ROOT", "compound", "pobj"):
                     verb_modifiers.append(token)  # (a compound's head is known only once all heads are)
                 elif token.dep_ == "amod" and token.lower_ in LOCATIVE_ADJECTIVES:
@@ -463,14 +463,26 @@ def _appeal_for_clause(clause: Tok) -> int | None:
     """Repair "called for Israel to halt its offensive", which parses as a clause of its own
     ("for" its mark, Israel its subject), or with Israel the object of "for" and the infinitive
     hung on the verb: it asks the same as "called on Israel to halt…" and "urged Israel to
-    halt…", so the one asked becomes the appeal's object and the clause its complement. In the
+    halt…", so the one asked becomes the appeal's object and the clause its complement; also after
+    a noun of appeal that the parser passes over ("renewed its calls for Israel to halt…"). In the
     second reading only a name is moved: "appealed for aid to rebuild…" asks for aid. Returns the
     position of the one asked, if moved."""
     verb = clause.head
-    if not any(dep == "aux" and kid.lower_ == "to" for dep, kid in clause.kids) or any(dep == "dobj" for dep, _ in verb.kids):
+    if not any(dep == "aux" and kid.lower_ == "to" for dep, kid in clause.kids):
         return None
     marks = [kid for dep, kid in clause.kids if dep == "mark"]
     subject = next((kid for dep, kid in clause.kids if dep == "nsubj"), None)
+    if verb.lemma_ not in FOR_APPEAL_VERBS:
+        # "renewed its *calls* [for Israel to allow…]": the clause hangs on the verb that carries
+        # the appeal; it is the appeal's, as after "Egypt's calls"
+        noun = next((kid for dep, kid in verb.kids if dep == "dobj" and kid.lemma_ in FOR_APPEAL_VERBS and kid.i < clause.i), None)
+        if noun is None or noun.pos_ != "NOUN" or len(marks) != 1 or marks[0].lower_ != "for" or subject is None:
+            return None
+        verb.kids.remove(("advcl", clause))
+        clause.head, verb = noun, noun
+        noun.kids = sorted([*noun.kids, ("advcl", clause)], key=lambda pair: pair[1].i)
+    if any(dep == "dobj" for dep, _ in verb.kids):
+        return None
     if len(marks) == 1 and marks[0].lower_ == "for" and subject is not None and subject.i > marks[0].i:
         # ("for" stays with the verb, an empty preposition, so that phrases keep their word order)
         clause.kids.remove(("nsubj", subject))

@@ -269,6 +269,18 @@ def test_the_one_called_for_to_act_is_the_appeals_object(coder: EventCoder) -> N
     assert [t.i for t in called.subtree] == list(range(len(parsed)))
 
 
+def test_the_one_a_renewed_call_is_for_is_the_calls_object(coder: EventCoder) -> None:
+    """ "renewed its calls for Israel to allow…": the parser hangs the clause on "renewed"; it is
+    what the calls ask, so Israel becomes the object of "calls" and the clause its complement."""
+    parsed = Parsed(coder.nlp("Egypt renewed its calls for Israel to allow more aid into Gaza."))
+    calls, israel, allow = parsed[3], parsed[5], parsed[7]
+    assert parsed.repaired == [5]
+    assert (israel.dep_, israel.head) == ("dobj", calls) and (allow.dep_, allow.head) == ("xcomp", calls)
+    assert [t.i for t in parsed[1].subtree] == list(range(len(parsed)))
+    # any other object of the verb keeps its clause
+    assert not Parsed(coder.nlp("Egypt made a deal for Israel to receive gas.")).repaired
+
+
 def test_waiting_for_someone_to_act_asks_nothing_of_them(coder: EventCoder) -> None:
     assert not Parsed(coder.nlp("Turkey is waiting for Sweden to respond.")).repaired
 
