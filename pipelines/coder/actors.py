@@ -90,6 +90,10 @@ WEAPON_NOUNS = frozenset({"warship", "warplane", "jet", "aircraft", "plane", "he
 SHIP_NOUNS = frozenset({"ship", "vessel", "tanker", "freighter", "carrier", "trawler", "boat", "ferry", "yacht"})
 # Groups that are non-governmental organisations when no country is named for them: "rights
 # groups", "aid agencies" (`DocActors._stateless_group`); a lone activist or aid worker is not.
+# Those who fight back: a state's forces and armed groups. Violence against anyone else (a
+# hospital, villagers) is one-sided: its target is no side of a conflict.
+FIGHTING_AGENTS = INSURGENT_AGENTS | {"MIL", "COP", "GOV", "CRM", "OPP"}
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 STATELESS_GROUP_AGENTS = frozenset({"HRI", "NGO"})
 NGO_GROUP_NOUNS = frozenset({"group", "organization", "organisation", "watchdog", "agency", "charity", "ngo",
                              "monitor", "observatory"})
@@ -968,12 +972,15 @@ class DocActors:
 
     def _domestic_sides(self, mention: Mention, text: str, span: list[int], token: Tok) -> list[Actor]:
         """"Both sides" after a fight within one country ("federal forces and militiamen clashed …
-        the AU urged *both sides* to…"): the two actors of the story's latest event, when they are
-        of the same country. (The sides of a conflict between states are those states.)"""
+        the AU urged *both sides* to…"): the two actors of the story's latest conflict, when they
+        are of the same country. (The sides of a conflict between states are those states.)"""
         group = self.finder.dictionary.groups[mention.alias]
         if group.refers_to or group.agent or "side" not in text.lower():
             return []
-        latest = next((e for e in reversed(self.coded) if e.source.code != e.target.code), None)
+        # Sides are in conflict (roots 10-20; not "its delegation would travel to Geneva"), and not
+        # the target of one-sided violence ("the RSF shelled a hospital … urged *both sides*").
+        latest = next((e for e in reversed(self.coded)
+                       if e.source.code != e.target.code and e.event_code[:2] >= "10" and not _one_sided(e)), None)
         if latest is None or latest.source.country is None or latest.source.country != latest.target.country:
             return []
         reason = f"'{text}': the two sides of {latest.rule_id} ({latest.source.code}, {latest.target.code})"
@@ -1315,6 +1322,11 @@ def _cased_like(span: Segment, written: Doc) -> bool:
 def _inside_longer_name(doc: Parsed, start: int) -> bool:
     """A capital's name ending a longer place name: "Mocimboa da *Praia*" is not Cape Verde's."""
     return start >= 2 and doc[start - 1].text in _NAME_PARTICLES and doc[start - 2].text[:1].isupper()
+
+
+def _one_sided(event) -> bool:
+    """Violence against people or places that do not fight back (`FIGHTING_AGENTS`)."""
+    return event.event_code[:2] in VIOLENT_ROOTS and event.target.agent not in FIGHTING_AGENTS
 
 
 def _after_stance_prefix(doc: Parsed, start: int) -> bool:

@@ -571,6 +571,10 @@ def test_a_condemned_event_is_the_one_told_with_the_same_word(code) -> None:
 def test_both_sides_of_a_fight_at_home_are_its_two_actors(code) -> None:
     events = code("Ethiopian troops and Fano militiamen clashed in Amhara. The African Union urged both sides to observe a ceasefire.")
     assert {(s, t) for s, t, c in events if c.startswith("02")} == {("IGOAFRAFU", "ETHMIL"), ("IGOAFRAFU", "ETHUAF")}
+    # the sides are those who fought, not a hospital shelled since, nor a trip told after it
+    events = code("Myanmar's army and the Arakan Army fought for control of Sittwe. The rebels shelled a hospital there, "
+                  "killing four. The rebels said their envoys would travel to Thailand. The UN urged both sides to spare civilians.")
+    assert {(s, t) for s, t, c in events if c.startswith("02")} == {("IGOUNO", "MMRMIL"), ("IGOUNO", "MMRREB")}
     # between states, the sides are the states
     events = code("Armenia and Azerbaijan exchanged fire on the border. Russia urged both sides to show restraint.")
     assert {(s, t) for s, t, c in events if c.startswith("02")} == {("RUS", "ARM"), ("RUS", "AZE")}
