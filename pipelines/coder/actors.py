@@ -467,6 +467,14 @@ class DocActors:
             agent = self.finder.agent_word(token)
             return [replace(a, code=a.country + agent, agent=agent, reason=f"'{token.text}' ({agent}) of {a.reason}")
                     if agent and a.agent is None and a.code == a.country else a for a in self.resolve(represented)]
+        if token.lemma_.lower() in PROXY_NOUNS and token.i not in self.by_token and (owner := _pronoun_owner(token)) is not None:
+            # "the RSF said *its delegation* would travel": the group's own, not its country's
+            # government (a state's "its envoy" keeps the proxy's reading below)
+            sides = [a for a in self._antecedent(owner) if (a.agent not in (None, "GOV") or a.code.startswith(ORGANIZATION_PREFIXES)) and not a.group]
+            if sides:
+                start, end = token.left_edge.i, max(t.i for t in token.subtree) + 1
+                return [replace(a, text=self.doc[start:end].text, start=start, end=end, head=token.i,
+                                reason=f"'{token.text}' of {a.text}: {a.reason}") for a in sides]
         if token.lemma_.lower() in ASSOCIATE_NOUNS and token.i not in self.by_token and (patron := _patron(token)) is not None:
             # "a senior aide *to opposition leader Machado*", "an ally of Navalny": on that person's
             # side, as what the sentence does to them (the phrase is the associate's)
@@ -1235,6 +1243,11 @@ def _represented(proxy: Tok) -> Tok | None:
             side = next((o for d, o in prep.kids if d == "pobj"), None)
             return side if side is not None and side.conjuncts else None
     return None
+
+
+def _pronoun_owner(proxy: Tok) -> Tok | None:
+    """The possessive pronoun of a proxy noun ("*its* delegation", "*their* envoys"), if any."""
+    return next((kid for dep, kid in proxy.kids if dep == "poss" and kid.lower_ in STATE_PRONOUNS), None)
 
 
 def _patron(associate: Tok) -> Tok | None:

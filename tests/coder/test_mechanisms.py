@@ -143,6 +143,16 @@ def test_an_attack_claimed_is_the_claimants(code) -> None:
     assert code(denied) == code("A car bombing killed four soldiers in Cali.") == {("COLUAF", "COLMIL", "1832")}
 
 
+def test_a_groups_own_delegation_is_the_group(code) -> None:
+    # "its delegation": the rebels' own, not their country's government; a state's stays its government's
+    assert code("Colombia's ELN rebels said their delegation would meet Cuban officials.") == {("COLREB", "CUBGOV", "036")}
+    assert code("Colombia said its delegation would meet Cuban officials.") == {("COLGOV", "CUBGOV", "036")}
+
+
+def test_welcoming_an_invitation_hosts_no_one(code) -> None:
+    assert {c for _, _, c in code("Colombia's ELN rebels welcomed the Cuban invitation.")} == {"051"}
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
