@@ -1504,9 +1504,10 @@ def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
     roots = ANAPHORIC_EVENTS.get(obj.lemma_.lower())
     if roots is None or not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in obj.children):
         return ()
-    if any(c.dep_ in ("poss", "acl", "relcl", "compound") or (c.dep_ == "prep" and c.lower_ in ("of", "by", "from"))
+    if any(c.dep_ in ("poss", "acl", "relcl", "compound") or (c.dep_ == "prep" and c.lower_ in ("by", "from")) or (
+            c.dep_ == "prep" and c.lower_ == "of" and any(doc_actors.resolve(o) for o in children(c, "pobj")))
            for c in obj.children):
-        return ()  # "the demands of the students", "Egypt's demand": the phrase names its own
+        return ()  # "the demands of the students", "Egypt's demand": the phrase names its own ("the offer *of talks*" does not)
     # "condemned *the raid*" after a raid and the gunfire it met: the event told with that word
     # ("troops *raided* Nablus"); "condemned *the strikes*" after strikes and a killing: the
     # strikes, as the noun says

@@ -593,6 +593,12 @@ def test_both_sides_of_a_fight_at_home_are_its_two_actors(code) -> None:
 def test_a_rejected_protest_is_the_complaint_told_before(code) -> None:
     events = code("Japan lodged a protest with China over the drone flight. Beijing rejected the protest.")
     assert ("CHNGOV", "JPN", "120") in events
+    # "the offer *of talks*" names what was offered, not whose the offer was
+    events = code("Malawi's president urged the opposition to hold talks. The opposition rejected the offer of talks.")
+    assert ("MWIOPP", "MWIGOV", "125") in events
+    # "the demands *of the students*" are theirs
+    events = code("Malawi's president urged the opposition to hold talks. Police rejected the demands of the students.")
+    assert not any(c.startswith("12") and t == "MWIGOV" for _, t, c in events)
 
 
 def test_who_blocks_a_statement_does_not_say_what_it_says(code) -> None:
