@@ -555,9 +555,10 @@ class DocActors:
         strikes"), an agent ("a *police* crackdown") or an abbreviated state ("*US* sanctions").
         A country's name is mostly where or against whom ("the *Gaza* blockade"), so not that."""
         actors: list[Actor] = []
-        for child in noun.children:
-            if child.dep_ not in ("amod", "compound", "nmod") or child.i > noun.i:
-                continue
+        words = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i]
+        # and those on a noun compounded with it: "a *Burkinabe* drone strike" (on "drone")
+        words += [g for c in words if c.dep_ == "compound" for g in c.children if g.dep_ in ("amod", "compound", "nmod") and g.i < c.i]
+        for child in sorted(words):
             mention = self.by_token.get(child.i)
             if mention is None:
                 if agent := self.finder.agent_word(child):

@@ -374,14 +374,14 @@ class EventCoder:
         if rule.refine and code == rule.code:
             code = self._refined_code(rule, trigger, doc_actors.memo) or code
         sources = self._fill(rule, rule.source, trigger, doc_actors)
-        if not sources and rule.pos == "noun" and trigger.dep_ in ("nsubj", "nsubjpass", "ROOT"):
+        if not sources and rule.pos == "noun" and (trigger.dep_ in ("nsubj", "nsubjpass", "ROOT") or _suffered_in(trigger)):
             # "calls *by the African Union* for a ceasefire have gone unheeded": the by-phrase of
             # an event the sentence is about is its doer
             if "prep:by" not in rule.target:
                 sources = self._fill(rule, ("prep:by",), trigger, doc_actors)
             # "the *Russian* invasion of Ukraine began…", "*Hamas* attacks continued", "a *police*
-            # crackdown left ten dead": an event the sentence is about (not one it refers to:
-            # "complained over Somali incursions" is the complaint)
+            # crackdown left ten dead", "were killed in an *Israeli* strike": an event the sentence
+            # is about (not one it refers to: "complained over Somali incursions" is the complaint)
             sources = sources or tuple(doc_actors.modifier_actors(trigger))
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
@@ -1521,6 +1521,12 @@ def _referred_back(obj: Tok | None, doc_actors: DocActors) -> tuple[Actor, ...]:
         return ()
     reason = f"'{obj.text}' refers back to {earlier.rule_id} in sentence {earlier.sentence_index + 1}"
     return (replace(earlier.source, reason=f"{earlier.source.reason}; {reason}"),)
+
+
+def _suffered_in(noun: Tok) -> bool:
+    """The noun is what a passive subject suffered: "three soldiers were killed *in* an attack"."""
+    verb = noun.head.head
+    return noun.dep_ == "pobj" and noun.head.lower_ in ("in", "during") and verb.pos_ == "VERB" and bool(children(verb, "nsubjpass"))
 
 
 def _reciprocal(trigger: Tok) -> bool:

@@ -153,6 +153,13 @@ def test_welcoming_an_invitation_hosts_no_one(code) -> None:
     assert {c for _, _, c in code("Colombia's ELN rebels welcomed the Cuban invitation.")} == {"051"}
 
 
+def test_those_killed_in_a_strike_are_its_target_and_its_adjective_its_doer(code) -> None:
+    assert code("Five Malian soldiers were killed in a Burkinabe drone strike.") == {("BFA", "MLIMIL", "1952")}
+    assert code("Five Malian soldiers were killed in clashes with rebels.") == {("MLIMIL", "MLIREB", "190")}
+    # an attack only referred to is not this one's doer's: "complained over Burkinabe strikes"
+    assert not any(c.startswith("19") for _, _, c in code("Mali complained over Burkinabe drone strikes."))
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
