@@ -383,6 +383,9 @@ class EventCoder:
             # crackdown left ten dead", "were killed in an *Israeli* strike": an event the sentence
             # is about (not one it refers to: "complained over Somali incursions" is the complaint)
             sources = sources or tuple(doc_actors.modifier_actors(trigger))
+            if not sources and rule.code[:2] in MATERIAL_CONFLICT_ROOTS and _suffered_in(trigger):
+                # "three soldiers were killed in a *roadside bomb* attack": an unidentified attacker
+                sources = tuple(a for a in (self._implied_attacker(trigger, trigger, doc_actors),) if a is not None)
         if not sources and not rule.symmetric:  # only a symmetric rule pairs actors without a source
             return RuleOutcome(rule, None, reason="no source actor")
         sources = self._own_place(sources, doc_actors)

@@ -156,6 +156,8 @@ def test_welcoming_an_invitation_hosts_no_one(code) -> None:
 def test_those_killed_in_a_strike_are_its_target_and_its_adjective_its_doer(code) -> None:
     assert code("Five Malian soldiers were killed in a Burkinabe drone strike.") == {("BFA", "MLIMIL", "1952")}
     assert code("Five Malian soldiers were killed in clashes with rebels.") == {("MLIMIL", "MLIREB", "190")}
+    # no one named: an unidentified attacker of the place (CAMEO's UAF)
+    assert code("Five Malian soldiers were killed in a roadside bomb attack near Gao.") == {("MLIUAF", "MLIMIL", "1833")}
     # an attack only referred to is not this one's doer's: "complained over Burkinabe strikes"
     assert not any(c.startswith("19") for _, _, c in code("Mali complained over Burkinabe drone strikes."))
 
