@@ -243,9 +243,11 @@ def _control(trigger: Tok, clause: Tok, rules: RuleSet, modal: bool) -> Mood | N
             # "requested help from Turkey *to fight* al-Shabaab": what the request is for
             return Mood("blocked", f"asked for, not done ('{clause.head.text} … to')")
     current = clause
-    while current.dep_ in ("xcomp", "ccomp", "conj") and current.head != current:
+    while (current.dep_ in ("xcomp", "ccomp", "conj") or (current.dep_ == "advcl" and is_infinitive(current))) and current.head != current:
         governor = current.head
-        if current.dep_ == "conj":  # "needs to communicate and *cooperate*": as its first conjunct
+        if current.dep_ in ("conj", "advcl"):
+            # "needs to communicate and *cooperate*": as its first conjunct; "urged Israel to do
+            # more *to protect* civilians": a purpose is as done as what it is the purpose of
             current = governor
             continue
         lemma = governor.lemma_.lower()

@@ -162,6 +162,14 @@ def test_those_killed_in_a_strike_are_its_target_and_its_adjective_its_doer(code
     assert not any(c.startswith("19") for _, _, c in code("Mali complained over Burkinabe drone strikes."))
 
 
+def test_the_purpose_of_what_someone_is_urged_to_do_is_not_done(code) -> None:
+    # "to protect civilians" is what Israel is asked to do more for: no one protected anyone yet
+    events = code("Norway urged Israel to do more to protect civilians in Gaza.")
+    assert {c for _, _, c in events} == {"020"}
+    # a purpose of what was done is done: "sent troops to attack" attacked
+    assert ("SDN", "SDNREB", "190") in code("Sudan sent troops to attack rebel positions in Darfur.")
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
