@@ -280,10 +280,10 @@ def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
         return _present(subject_of(verb, rules))
     if (place.dep_ == "pobj" and place.head.lower_ in TIME_PREPS and place.head.head.pos_ == "VERB"
             and (noun.lemma_.lower() in rules.word_class("meeting") | TRAVEL_NOUNS or _phone_call(noun))
-            and not children(place.head.head, "nsubjpass", "auxpass")):
+            and not children(place.head.head, "nsubjpass", "auxpass") and not prep_objects(noun, "by")):
         # "*After talks with* Iranian officials, the IAEA chief said…", "during a visit to Hanoi",
         # "during a phone call": the one whose clause it sets in time took part (not for an attack
-        # or an arrest, nor after calls for restraint)
+        # or an arrest, nor after calls for restraint, nor "during a visit *by Erdogan*")
         return _present(subject_of(place.head.head, rules))
     if (claimed := claimant(noun)) is not None:
         return [claimed]  # "the group claimed responsibility for the bombing"
