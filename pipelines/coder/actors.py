@@ -749,6 +749,11 @@ class DocActors:
             return []
         if pronoun.dep_ == "poss" and (judged := self._judged_object(pronoun, person)):
             return judged
+        if pronoun.dep_ == "poss" and pronoun.head.dep_ in ("nsubj", "nsubjpass") and (
+                source := _according_to(pronoun.head.head)) is not None and source.i not in self._resolving:
+            # "*according to the defence ministry*, its forces killed…": the source the clause is told by
+            if actors := self._referent(source, person, self.resolve):
+                return [replace(a, reason=f"'{pronoun.text}' refers to {a.text!r}, the clause's source: {a.reason}") for a in actors]
         local = _own_clauses(pronoun)
         for governor in governors(pronoun):
             if governor in local:
@@ -1243,6 +1248,14 @@ def _represented(proxy: Tok) -> Tok | None:
         if dep == "prep" and prep.lower_ in ("of", "from"):
             side = next((o for d, o in prep.kids if d == "pobj"), None)
             return side if side is not None and side.conjuncts else None
+    return None
+
+
+def _according_to(clause: Tok) -> Tok | None:
+    """The source a clause is attributed to: "*according to the ministry*, …"."""
+    for dep, word in clause.kids:
+        if dep == "prep" and word.lower_ == "according":
+            return next((o for d, to in word.kids if d == "prep" and to.lower_ == "to" for dd, o in to.kids if dd == "pobj"), None)
     return None
 
 

@@ -292,6 +292,8 @@ def test_two_organisations_are_two_actors(code) -> None:
 
 def test_its_and_their_name_the_owner_of_an_agent(code) -> None:
     assert ("PAK", "PAKCVL", "020") in code("Pakistan urged its citizens to leave Iraq.")
+    # "according to the army, its troops…": the source the clause is told by (not the place it happened)
+    assert code("According to Nigeria's army, its troops killed 30 bandits in Niger.") == {("NGAMIL", "NERCRM", "190")}
 
 
 def test_according_to_names_a_source_of_news_not_a_target(code) -> None:
