@@ -498,7 +498,8 @@ class EventCoder:
         key = ("complement", trigger.i)
         if key not in memo:
             words = []
-            for verb in children(trigger, "xcomp"):
+            # (also an infinitive with its own subject: "allowed [the leader *to run*]")
+            for verb in [*children(trigger, "xcomp"), *(c for c in children(trigger, "ccomp") if is_infinitive(c))]:
                 lemma = verb.lemma_.lower()
                 words.append(lemma)
                 if lemma in self.rules.word_class("light_verbs") and (obj := direct_object(verb)) is not None:
