@@ -408,14 +408,15 @@ class DocActors:
                     named.append((mention.start, mention.country, 1 if mention.kind == "adjective" else 2))
         return named
 
-    def _last_country(self, before: int) -> str | None:
+    def _last_country(self, before: int, among: frozenset[str] | None = None) -> str | None:
         """The country of the last country, nationality or capital named before a token, as a
-        place too ("Protests continued *in Kenya*. The country's president…")."""
+        place too ("Protests continued *in Kenya*. The country's president…"); only one `among`
+        these when given ("the *kingdom's* foreign ministry": a monarchy)."""
         last = None
         for mention in self.mentions():
             if mention.start >= before:
                 break
-            if mention.country and mention.kind in ("country", "adjective", "capital"):
+            if mention.country and mention.kind in ("country", "adjective", "capital") and (among is None or mention.country in among):
                 last = mention.country
         return last
 
@@ -1099,7 +1100,7 @@ class DocActors:
             return bool(countries)
         if token.dep_ == "poss" and token.lower_ in STATE_NOUNS and any(c.lower_ == "the" for c in token.children):
             # "Protests continued in Kenya. *The country's* president…": the country named last
-            country = self._last_country(token.i)
+            country = self._last_country(token.i, STATE_NOUN_COUNTRIES.get(token.lemma_.lower()))
             if country is not None:
                 found.countries.append(country)
                 found.reasons.append(f"'the {token.text}' = {country}, the country named last")
@@ -1188,6 +1189,13 @@ OWN_FOREIGN_OFFICES = frozenset({"minister", "ministry", "secretary", "office", 
 # "the country's president", "the island's leader": a state named by what it is (singular: "the two
 # countries'" is `context.yaml`'s).
 STATE_NOUNS = frozenset({"country", "nation", "island", "kingdom", "republic", "emirate"})
+# The states a state noun can stand for, where it is not any: "the kingdom" is a monarchy
+# ("Saudi Arabia hosted talks on Sudan. The *kingdom's* foreign ministry…" is Saudi).
+STATE_NOUN_COUNTRIES = {
+    "kingdom": frozenset({"SAU", "JOR", "MAR", "BHR", "GBR", "ESP", "NLD", "BEL", "DNK", "NOR", "SWE", "THA", "KHM",
+                          "BTN", "SWZ", "LSO", "TON"}),
+    "emirate": frozenset({"ARE", "QAT", "KWT"}),
+}
 # People who back someone: not that someone's office ("supporters of the president" are CVL).
 SUPPORTER_NOUNS = frozenset({"supporter", "follower", "loyalist", "backer", "partisan", "sympathizer", "sympathiser"})
 # Offices of the state a title can give a person the dictionary knows as a former official (ELI).

@@ -170,6 +170,13 @@ def test_the_purpose_of_what_someone_is_urged_to_do_is_not_done(code) -> None:
     assert ("SDN", "SDNREB", "190") in code("Sudan sent troops to attack rebel positions in Darfur.")
 
 
+def test_the_kingdom_is_the_monarchy_the_story_named(code) -> None:
+    # not the last country named (Sudan), but the last kingdom (Jordan)
+    events = code("Jordan hosted talks on Sudan. The kingdom's foreign ministry criticized Israel.")
+    assert ("JORGOV", "ISR", "111") in events
+    assert ("JOR", "ISR", "111") in code("Jordan hosted talks on Sudan. The kingdom criticized Israel.")
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
