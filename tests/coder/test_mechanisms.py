@@ -177,6 +177,11 @@ def test_the_kingdom_is_the_monarchy_the_story_named(code) -> None:
     assert ("JOR", "ISR", "111") in code("Jordan hosted talks on Sudan. The kingdom criticized Israel.")
 
 
+def test_an_aide_to_someone_is_on_their_side(code) -> None:
+    # also when the parser hangs "to Machado" on the verb
+    assert code("Venezuelan police arrested a top aide to opposition leader Maria Corina Machado.") == {("VENCOP", "VENOPP", "173")}
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
@@ -610,6 +615,10 @@ def test_both_sides_of_a_fight_at_home_are_its_two_actors(code) -> None:
     # the sides are those who fought, not a hospital shelled since, nor a trip told after it
     events = code("Myanmar's army and the Arakan Army fought for control of Sittwe. The rebels shelled a hospital there, "
                   "killing four. The rebels said their envoys would travel to Thailand. The UN urged both sides to spare civilians.")
+    assert {(s, t) for s, t, c in events if c.startswith("02")} == {("IGOUNO", "MMRMIL"), ("IGOUNO", "MMRREB")}
+    # nor a curfew the government imposed on its people since
+    events = code("Myanmar's army and the Arakan Army clashed near Sittwe. The government imposed a curfew on the city. "
+                  "The UN urged both sides to cease hostilities.")
     assert {(s, t) for s, t, c in events if c.startswith("02")} == {("IGOUNO", "MMRMIL"), ("IGOUNO", "MMRREB")}
     # between states, the sides are the states
     events = code("Armenia and Azerbaijan exchanged fire on the border. Russia urged both sides to show restraint.")
