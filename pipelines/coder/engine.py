@@ -36,6 +36,7 @@ from pipelines.coder.rules import Rule, RuleSet, load_rules
 from pipelines.coder.slots import about_scope, noun_agents, purpose_clauses, slot_tokens
 from pipelines.coder.syntax import (
     CLAUSE_DEPS,
+    MEASURE_NOUNS,
     RELATIVE_PRONOUNS,
     children,
     claimant,
@@ -1289,7 +1290,9 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
         # A second object the parser read beside the first: "denied [OPCW inspectors] *access*".
         objects = [obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)] if obj is not None else []
         # "freed dozens *of political prisoners*", "handed over two of its nationals": the counted
-        objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS or o.pos_ == "NUM" for p in prep_objects(o, "of")]
+        # and what a measure noun counts: "faced a *wave* of criticism"
+        objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS or o.lemma_.lower() in MEASURE_NOUNS or o.pos_ == "NUM"
+                    for p in prep_objects(o, "of")]
         for obj in objects:
             words.update((obj.lemma_.lower(), obj.lower_, *_hyphen_joined(obj)))  # as written too (see `_scope_lemmas`)
             words.update(w for c in obj.children if c.dep_ == "compound" for w in (c.lemma_.lower(), c.lower_))
