@@ -1269,6 +1269,8 @@ def _words(tokens: Iterable[Tok]) -> frozenset[str]:
 
 
 # Object heads that count what follows their "of".
+# Nouns whose for-phrase says what they propose: "a proposal *for a truce*", "an offer of talks".
+PROPOSAL_NOUNS = frozenset({"proposal", "plan", "offer", "initiative", "bid"})
 QUANTITY_HEADS = frozenset({
     "dozen", "hundred", "thousand", "million", "score", "number", "group", "handful", "couple", "batch",
     "some", "several", "many", "all", "most", "half", "rest", "hundreds", "thousands", "dozens", "scores",
@@ -1290,9 +1292,11 @@ def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
         # A second object the parser read beside the first: "denied [OPCW inspectors] *access*".
         objects = [obj, *(c for d, c in kids(verb) if d == "dobj" and c is not obj)] if obj is not None else []
         # "freed dozens *of political prisoners*", "handed over two of its nationals": the counted
-        # and what a measure noun counts: "faced a *wave* of criticism"
+        # and what a measure noun counts: "faced a *wave* of criticism"; what a proposal is for:
+        # "rejected a proposal *for a truce*" (as "a truce proposal")
         objects += [p for o in objects if o.lemma_.lower() in QUANTITY_HEADS or o.lemma_.lower() in MEASURE_NOUNS or o.pos_ == "NUM"
                     for p in prep_objects(o, "of")]
+        objects += [p for o in objects if o.lemma_.lower() in PROPOSAL_NOUNS for p in prep_objects(o, "for")]
         for obj in objects:
             words.update((obj.lemma_.lower(), obj.lower_, *_hyphen_joined(obj)))  # as written too (see `_scope_lemmas`)
             words.update(w for c in obj.children if c.dep_ == "compound" for w in (c.lemma_.lower(), c.lower_))
