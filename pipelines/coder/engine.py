@@ -816,15 +816,22 @@ class EventCoder:
         # Where the text says it happened ("… the town of Menaka *in eastern Mali*") outweighs a
         # namesake elsewhere, and places a town the gazetteer does not know.
         clause_place = self._trigger_place(trigger, doc_actors)
-        for token in tokens:
+
+        def territory(token: Tok, where: Place | None) -> Actor | None:
             place = named_place(token, self.places, context)
-            where = clause_place or place_near(token, self.places, context)
             if where is not None and (place is not None or token.pos_ == "PROPN" or token.lemma_.lower() in PLACE_NOUNS):
                 place = where if place is None or place.country != where.country else place
-            if place is not None:
-                reason = f"'{token.text}' is in {place.name}: the territory of {place.country}"
-                return (Actor(code=place.country, country=place.country, agent=None, text=token.text,
-                              start=token.i, end=token.i + 1, head=token.i, reason=reason, territory=True),)
+            if place is None:
+                return None
+            reason = f"'{token.text}' is in {place.name}: the territory of {place.country}"
+            return Actor(code=place.country, country=place.country, agent=None, text=token.text,
+                         start=token.i, end=token.i + 1, head=token.i, reason=reason, territory=True)
+
+        for token in tokens:
+            if (first := territory(token, clause_place or place_near(token, self.places, context))) is not None:
+                # "struck targets in Lebanon *and Syria*": each state named
+                more = [a for c in token.conjuncts if (a := territory(c, None)) is not None and a.country != first.country]
+                return (first, *more)
         return ()
 
     def _own_place(self, actors: tuple[Actor, ...], doc_actors: DocActors) -> tuple[Actor, ...]:

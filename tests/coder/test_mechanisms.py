@@ -511,6 +511,8 @@ def test_a_named_place_attacked_taken_or_left_stands_for_its_state(code) -> None
     assert code("Russian troops pulled out of Kherson.") == {("RUSMIL", "UKR", "0874")}
     # A state's forces in its own city act on no one the sentence names.
     assert code("Syrian forces shelled Idlib.") == set()
+    # places coordinated name each state
+    assert code("Turkish jets struck targets in Iraq and Syria.") == {("TURMIL", "IRQ", "195"), ("TURMIL", "SYR", "195")}
 
 
 def test_a_demand_with_must_is_refined_by_what_is_demanded(code) -> None:
