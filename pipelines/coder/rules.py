@@ -23,7 +23,8 @@ RULES_DIR = Path(__file__).parent / "data" / "rules"
 SIMPLE_SLOTS = frozenset(
     {"subject", "speaker", "dobj", "iobj", "poss", "object_poss", "between", "parties", "passive_subject", "ccomp_subject", "xcomp_object",
      "xcomp_target", "xcomp_further_target", "own_government", "own_people", "condition_subject", "addressee",
-     "situation_country", "place_people", "object_place", "from_place", "hit_place", "subtree_hit_place", "aimed_place", "xcomp_place", "holder", "ended_doer", "purpose_object", "addressed"}
+     "situation_country", "place_people", "object_place", "from_place", "hit_place", "subtree_hit_place", "aimed_place", "xcomp_place", "holder", "ended_doer", "purpose_object", "addressed",
+     "met_partner"}
 )
 PREP_SLOT_KINDS = ("prep", "object_prep", "verb_prep", "xcomp_prep", "subtree_prep", "purpose_prep")
 PREP_SLOT = re.compile(rf"^({'|'.join(PREP_SLOT_KINDS)}):[a-z]+$")

@@ -106,6 +106,18 @@ def slot_tokens(slot: str, trigger: Tok, rules: RuleSet, is_noun: bool) -> list[
         # (not "exchanged *prisoners* in a deal mediated by the UAE": whom they met, not what they swapped)
         partner = direct_object(verb) if noun.dep_ == "pobj" and verb.lemma_.lower() in rules.word_class("meet_verbs") else None
         return _present(subject_of(verb, rules)) + _present(partner)
+    if kind == "met_partner":
+        # "met his Bangladeshi counterpart in Delhi and *signed* seven agreements", "held talks
+        # with X and *signed* a deal": whom the subject met in the clause it is coordinated with
+        met = clause.head if clause.dep_ == "conj" and clause.head.pos_ == "VERB" else None
+        if met is None:
+            return []
+        obj = direct_object(met)
+        if obj is not None and obj.lemma_.lower() in rules.word_class("meeting"):
+            return prep_objects(obj, "with") or prep_objects(met, "with")  # ("held talks with X")
+        if met.lemma_.lower() in rules.word_class("meet_verbs"):
+            return _present(obj) or prep_objects(met, "with")
+        return []
     if kind == "situation_country":
         # "condemned the coup *in Niger*", "concern over the crackdown *in Belarus*": the engine
         # keeps only countries named as such (a capital or city is where, not who)

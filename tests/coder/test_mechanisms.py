@@ -182,6 +182,12 @@ def test_an_aide_to_someone_is_on_their_side(code) -> None:
     assert code("Venezuelan police arrested a top aide to opposition leader Maria Corina Machado.") == {("VENCOP", "VENOPP", "173")}
 
 
+def test_a_deal_signed_after_meeting_someone_is_signed_with_them(code) -> None:
+    assert ("GHAGOV", "TGOGOV", "057") in code("Ghana's president met his Togolese counterpart and signed a border deal.")
+    assert ("GHAGOV", "TGOGOV", "057") in code("Ghana's president held talks with his Togolese counterpart and signed a border deal.")
+    assert not any(c == "057" for _, _, c in code("Ghana's president met farmers and signed a new law."))
+
+
 def test_a_story_date_is_optional(coder) -> None:
     events = coder.code_text("Kenya criticized Uganda.", story_date=None)
     assert events and events[0].event_date is None
