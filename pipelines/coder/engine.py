@@ -54,7 +54,7 @@ from pipelines.coder.types import Actor, CodedDocument, Document, Event
 if TYPE_CHECKING:
     from pipelines.coder.petrarch import LoadReport, PetrarchConfig
 
-CODER_VERSION = "0.16.0"
+CODER_VERSION = "0.17.0"
 TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adjective"}
 # Lemma hashes remembered by `_maybe_triggers` before its memory is cleared (bounds memory on
 # corpora with many new words).
