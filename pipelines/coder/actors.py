@@ -31,7 +31,7 @@ from pipelines.coder.actors_data import (
 )
 from pipelines.coder.parsed import Parsed, Segment, Tok
 from pipelines.coder.syntax import clause_subject, governors, kids, own_subject
-from pipelines.coder.types import Actor
+from pipelines.coder.types import Actor, Event
 
 # Armed men who fight their own state (see `localize` and the engine's `_distinct`).
 INSURGENT_AGENTS = frozenset({"REB", "INS", "SEP", "UAF"})
@@ -88,12 +88,12 @@ WEAPON_NOUNS = frozenset({"warship", "warplane", "jet", "aircraft", "plane", "he
                           "artillery", "frigate", "submarine", "gunboat", "rocket", "shell", "strike", "airstrike"})
 # A ship's flag is seldom that of those who act on it (`DocActors.localize`).
 SHIP_NOUNS = frozenset({"ship", "vessel", "tanker", "freighter", "carrier", "trawler", "boat", "ferry", "yacht"})
-# Groups that are non-governmental organisations when no country is named for them: "rights
-# groups", "aid agencies" (`DocActors._stateless_group`); a lone activist or aid worker is not.
 # Those who fight back: a state's forces and armed groups. Violence against anyone else (a
 # hospital, villagers) is one-sided: its target is no side of a conflict.
 FIGHTING_AGENTS = INSURGENT_AGENTS | {"MIL", "COP", "GOV", "CRM", "OPP"}
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+# Groups that are non-governmental organisations when no country is named for them: "rights
+# groups", "aid agencies" (`DocActors._stateless_group`); a lone activist or aid worker is not.
 STATELESS_GROUP_AGENTS = frozenset({"HRI", "NGO"})
 NGO_GROUP_NOUNS = frozenset({"group", "organization", "organisation", "watchdog", "agency", "charity", "ngo",
                              "monitor", "observatory"})
@@ -1366,7 +1366,7 @@ def _inside_longer_name(doc: Parsed, start: int) -> bool:
     return start >= 2 and doc[start - 1].text in _NAME_PARTICLES and doc[start - 2].text[:1].isupper()
 
 
-def _one_sided(event) -> bool:
+def _one_sided(event: Event) -> bool:
     """Violence against people or places that do not fight back (`FIGHTING_AGENTS`), or a measure
     on the source's own people that the text does not name ("imposed a curfew on the city": the
     engine's own-side target stands on the source's own words)."""

@@ -1275,9 +1275,9 @@ def _words(tokens: Iterable[Tok]) -> frozenset[str]:
     return frozenset(w for t in tokens for w in (t.lemma_.lower(), t.lower_))
 
 
-# Object heads that count what follows their "of".
-# Nouns whose for-phrase says what they propose: "a proposal *for a truce*", "an offer of talks".
+# Nouns whose for-phrase says what they propose: "a proposal *for a truce*".
 PROPOSAL_NOUNS = frozenset({"proposal", "plan", "offer", "initiative", "bid"})
+# Object heads that count what follows their "of".
 QUANTITY_HEADS = frozenset({
     "dozen", "hundred", "thousand", "million", "score", "number", "group", "handful", "couple", "batch",
     "some", "several", "many", "all", "most", "half", "rest", "hundreds", "thousands", "dozens", "scores",
@@ -1290,8 +1290,9 @@ QUANTITY_HEADS = frozenset({
 
 def _object_words(verb: Tok, memo: dict) -> frozenset[str]:
     """The words an object condition matches, once per verb: the object's lemma (whole when spaCy
-    split it at a hyphen: "a *sit-in*"), and the nouns compounded before it: for a name its titles ("arrested opposition *leader* Ilya Petrov"),
-    for a thing its kind ("halted *aid* deliveries", "suspended *arms* sales")."""
+    split it at a hyphen: "a *sit-in*"), and the nouns compounded before it: for a name its
+    titles ("arrested opposition *leader* Ilya Petrov"), for a thing its kind ("halted *aid*
+    deliveries", "suspended *arms* sales")."""
     key = ("object", verb.i)
     if key not in memo:
         obj = direct_object(verb)

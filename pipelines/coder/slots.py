@@ -278,25 +278,25 @@ TRAVEL_NOUNS = frozenset({"visit", "trip", "tour"})
 
 def _noun_subject(noun: Tok, rules: RuleSet) -> list[Tok]:
     """The doer of a nominal event carried by a light verb: "Kenya *held* talks" → Kenya."""
-    place = measured(noun)  # "after three days *of* talks": the measure noun stands for the event
-    if place.dep_ == "pobj" and place.head.lower_ == "on" and place.head.head.lemma_.lower() in ON_VERBS:
-        return _present(subject_of(place.head.head, rules))  # "is on an official visit to Laos"
-    if place.dep_ == "pobj" and place.head.lower_ in PARTICIPATION_PREPS and place.head.head.pos_ == "VERB":
-        verb = place.head.head
-        if children(verb, "nsubjpass", "auxpass") or (place.head.lower_ in ("for", "at") and direct_object(verb) is not None):
+    outer = measured(noun)  # "after three days *of* talks": the measure noun stands where the event would
+    if outer.dep_ == "pobj" and outer.head.lower_ == "on" and outer.head.head.lemma_.lower() in ON_VERBS:
+        return _present(subject_of(outer.head.head, rules))  # "is on an official visit to Laos"
+    if outer.dep_ == "pobj" and outer.head.lower_ in PARTICIPATION_PREPS and outer.head.head.pos_ == "VERB":
+        verb = outer.head.head
+        if children(verb, "nsubjpass", "auxpass") or (outer.head.lower_ in ("for", "at") and direct_object(verb) is not None):
             # "was wounded in the attack", "vowed revenge for the killing", "arrested them for
             # the attack": the subject suffered it or answers for it, it did not do it; "arrested
             # the opposition leader *at a rally*", "fired tear gas at a rally": acted on someone
             # there, not one of those rallying (who "spoke at a rally")
             return []
         return _present(subject_of(verb, rules))
-    if (place.dep_ == "pobj" and place.head.lower_ in TIME_PREPS and place.head.head.pos_ == "VERB"
+    if (outer.dep_ == "pobj" and outer.head.lower_ in TIME_PREPS and outer.head.head.pos_ == "VERB"
             and (noun.lemma_.lower() in rules.word_class("meeting") | TRAVEL_NOUNS or _phone_call(noun))
-            and not children(place.head.head, "nsubjpass", "auxpass") and not prep_objects(noun, "by")):
+            and not children(outer.head.head, "nsubjpass", "auxpass") and not prep_objects(noun, "by")):
         # "*After talks with* Iranian officials, the IAEA chief said…", "during a visit to Hanoi",
         # "during a phone call": the one whose clause it sets in time took part (not for an attack
         # or an arrest, nor after calls for restraint, nor "during a visit *by Erdogan*")
-        return _present(subject_of(place.head.head, rules))
+        return _present(subject_of(outer.head.head, rules))
     if (claimed := claimant(noun)) is not None:
         return [claimed]  # "the group claimed responsibility for the bombing"
     verb = governing_verb(noun)
