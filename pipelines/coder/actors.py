@@ -30,7 +30,7 @@ from pipelines.coder.actors_data import (
     split_actor_code,
 )
 from pipelines.coder.parsed import Parsed, Segment, Tok
-from pipelines.coder.syntax import clause_subject, governors, kids, own_subject
+from pipelines.coder.syntax import clause_subject, governors, kids, own_subject, possessor
 from pipelines.coder.types import Actor, Event
 
 # Armed men who fight their own state (see `localize` and the engine's `_distinct`).
@@ -468,7 +468,8 @@ class DocActors:
             agent = self.finder.agent_word(token)
             return [replace(a, code=a.country + agent, agent=agent, reason=f"'{token.text}' ({agent}) of {a.reason}")
                     if agent and a.agent is None and a.code == a.country else a for a in self.resolve(represented)]
-        if token.lemma_.lower() in PROXY_NOUNS and token.i not in self.by_token and (owner := _pronoun_owner(token)) is not None:
+        if (token.lemma_.lower() in PROXY_NOUNS and token.i not in self.by_token
+                and (owner := possessor(token)) is not None and owner.lower_ in STATE_PRONOUNS):
             # "the RSF said *its delegation* would travel": the group's own, not its country's
             # government (a state's "its envoy" keeps the proxy's reading below)
             sides = [a for a in self._antecedent(owner) if (a.agent not in (None, "GOV") or a.code.startswith(ORGANIZATION_PREFIXES)) and not a.group]
@@ -1265,11 +1266,6 @@ def _according_to(clause: Tok) -> Tok | None:
         if dep == "prep" and word.lower_ == "according":
             return next((o for d, to in word.kids if d == "prep" and to.lower_ == "to" for dd, o in to.kids if dd == "pobj"), None)
     return None
-
-
-def _pronoun_owner(proxy: Tok) -> Tok | None:
-    """The possessive pronoun of a proxy noun ("*its* delegation", "*their* envoys"), if any."""
-    return next((kid for dep, kid in proxy.kids if dep == "poss" and kid.lower_ in STATE_PRONOUNS), None)
 
 
 def _patron(associate: Tok) -> Tok | None:

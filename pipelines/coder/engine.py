@@ -41,6 +41,7 @@ from pipelines.coder.syntax import (
     children,
     claimant,
     clause_subject,
+    complement_verbs,
     direct_object,
     governing_verb,
     is_infinitive,
@@ -499,8 +500,7 @@ class EventCoder:
         key = ("complement", trigger.i)
         if key not in memo:
             words = []
-            # (also an infinitive with its own subject: "allowed [the leader *to run*]")
-            for verb in [*children(trigger, "xcomp"), *(c for c in children(trigger, "ccomp") if is_infinitive(c))]:
+            for verb in complement_verbs(trigger):  # (also "allowed [the leader *to run*]")
                 lemma = verb.lemma_.lower()
                 words.append(lemma)
                 if lemma in self.rules.word_class("light_verbs") and (obj := direct_object(verb)) is not None:
@@ -786,7 +786,7 @@ class EventCoder:
             # "threatened to attack *Odesa*", "threatened to launch an offensive *in Rafah*", "allowed
             # [aid trucks to enter *Gaza*]" (an infinitive with a subject of its own)
             tokens = []
-            for x in [*children(trigger, "xcomp"), *(c for c in children(trigger, "ccomp") if is_infinitive(c))]:
+            for x in complement_verbs(trigger):
                 obj = direct_object(x)
                 tokens += [obj, *(o for prep in ("of", "in", "on", "against") for o in prep_objects(obj, prep))] if obj is not None else []
                 tokens += [o for prep in ("in", "on", "against") for o in prep_objects(x, prep)]

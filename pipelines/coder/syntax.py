@@ -189,6 +189,12 @@ def _misparsed_object(prep: Tok) -> list[Tok]:
     return []
 
 
+def complement_verbs(verb: Tok) -> list[Tok]:
+    """The verbs that complete this one: its xcomp ("agreed *to meet*"), and an infinitive with a
+    subject of its own ("allowed [aid trucks *to enter* Gaza]", parsed as a ccomp)."""
+    return [*children(verb, "xcomp"), *(c for c in children(verb, "ccomp") if is_infinitive(c))]
+
+
 def possessor(noun: Tok) -> Tok | None:
     """The possessor of a noun: "the South's offer" → South."""
     return first_child(noun, "poss")
